@@ -1,0 +1,304 @@
+//! The scenario file schema (TOML). Field names carry their units; angles are in degrees here, at
+//! the edge, and converted to radians when the world is built. Every table rejects unknown fields.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole scenario as written in a `.toml` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name, epoch, duration, seed and time step.
+    pub scenario: ScenarioHeader,
+    /// The parties (each commands only its own sensors and interceptors).
+    #[serde(rename = "party")]
+    pub parties: Vec<Party>,
+    /// Ground or ship-borne radars.
+    #[serde(rename = "radar", default)]
+    pub radars: Vec<Radar>,
+    /// Interceptor types by name.
+    #[serde(default)]
+    pub interceptor_types: BTreeMap<String, InterceptorType>,
+    /// Interceptor batteries (launch sites).
+    #[serde(rename = "battery", default)]
+    pub batteries: Vec<Battery>,
+    /// Ballistic missile types by name.
+    pub missile_types: BTreeMap<String, MissileType>,
+    /// Assets the parties defend.
+    #[serde(rename = "defended_asset", default)]
+    pub defended_assets: Vec<DefendedAsset>,
+    /// Directed data-sharing agreements.
+    #[serde(rename = "sharing", default)]
+    pub sharing: Vec<Sharing>,
+    /// How the parties cooperate.
+    #[serde(default)]
+    pub cooperation: Cooperation,
+    /// Tracker settings shared by every party's tracker.
+    #[serde(default)]
+    pub tracking: TrackingSettings,
+    /// Missile raids (the threats).
+    #[serde(rename = "raid")]
+    pub raids: Vec<Raid>,
+}
+
+/// `[scenario]`: identity and timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioHeader {
+    /// Short name.
+    pub name: String,
+    /// What the scenario shows; say here that real-system parameters are notional.
+    #[serde(default)]
+    pub description: String,
+    /// UTC instant of t = 0 (fixes the Earth's orientation).
+    pub epoch: toml::value::Datetime,
+    /// Simulated duration, s.
+    pub duration_s: f64,
+    /// Simulation step, s.
+    pub time_step_s: f64,
+    /// Seed of every random stream.
+    pub seed: u64,
+}
+
+/// `[[party]]`: one independent party.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// Identifier used by every cross-reference.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `[[radar]]`: a radar with a field of regard, range limit and noise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Radar {
+    /// Identifier.
+    pub id: String,
+    /// Owning party.
+    pub party: String,
+    /// Latitude, degrees.
+    pub lat_deg: f64,
+    /// Longitude, degrees.
+    pub lon_deg: f64,
+    /// Height above the ellipsoid, m.
+    #[serde(default)]
+    pub alt_m: f64,
+    /// Centre of the azimuth sector, degrees clockwise from north.
+    pub boresight_az_deg: f64,
+    /// Half-width of the azimuth sector, degrees (180 = all round).
+    pub half_width_az_deg: f64,
+    /// Lowest elevation searched (elevation mask), degrees.
+    pub min_el_deg: f64,
+    /// Highest elevation searched, degrees.
+    pub max_el_deg: f64,
+    /// Instrumented range, km.
+    pub max_range_km: f64,
+    /// Time between looks at the same volume, s.
+    pub revisit_s: f64,
+    /// Range noise (1σ), m.
+    pub sigma_range_m: f64,
+    /// Azimuth noise (1σ), mrad.
+    pub sigma_az_mrad: f64,
+    /// Elevation noise (1σ), mrad.
+    pub sigma_el_mrad: f64,
+    /// Probability of detecting a visible target in one look.
+    pub pd: f64,
+    /// Mean number of false alarms per look over the whole searched volume.
+    #[serde(default)]
+    pub false_alarms_per_scan: f64,
+}
+
+/// `[interceptor_types.NAME]`: a simple fly-out model of an interceptor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterceptorType {
+    /// Speed at burnout, km/s.
+    pub burnout_speed_km_s: f64,
+    /// Boost duration, s (the interceptor averages half its burnout speed while boosting).
+    pub burn_time_s: f64,
+    /// Greatest slant range from the launcher at intercept, km.
+    pub max_range_km: f64,
+    /// Lowest intercept altitude, km.
+    pub min_intercept_alt_km: f64,
+    /// Highest intercept altitude, km.
+    pub max_intercept_alt_km: f64,
+    /// Single-shot kill probability when the kill vehicle reaches the target's basket.
+    pub pk: f64,
+    /// Time from engagement decision to launch, s.
+    pub reaction_time_s: f64,
+    /// Time after the intercept before the outcome is known (kill assessment), s.
+    pub kill_assessment_s: f64,
+    /// Radius within which the kill vehicle's seeker and divert can home on the target, km.
+    pub divert_km: f64,
+}
+
+/// `[[battery]]`: an interceptor launch site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Battery {
+    /// Identifier.
+    pub id: String,
+    /// Owning party (the only party that can order its launches).
+    pub party: String,
+    /// Latitude, degrees.
+    pub lat_deg: f64,
+    /// Longitude, degrees.
+    pub lon_deg: f64,
+    /// Height above the ellipsoid, m.
+    #[serde(default)]
+    pub alt_m: f64,
+    /// Name of an `[interceptor_types.*]` entry.
+    pub interceptor: String,
+    /// Interceptors available.
+    pub rounds: u32,
+}
+
+/// `[missile_types.NAME]`: a ballistic missile class with a simple boost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissileType {
+    /// Free-text class, e.g. "MRBM".
+    #[serde(default)]
+    pub class: String,
+    /// Boost duration, s.
+    pub burnout_time_s: f64,
+    /// Altitude at burnout, km.
+    pub burnout_altitude_km: f64,
+    /// Ground distance from the launch point at burnout, km.
+    pub burnout_downrange_km: f64,
+    /// Radar cross-section while boosting, m².
+    pub rcs_booster_m2: f64,
+    /// Radar cross-section of the reentry vehicle after burnout, m².
+    pub rcs_rv_m2: f64,
+}
+
+/// `[[defended_asset]]`: something a party defends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefendedAsset {
+    /// Identifier.
+    pub id: String,
+    /// Owning party.
+    pub party: String,
+    /// Latitude, degrees.
+    pub lat_deg: f64,
+    /// Longitude, degrees.
+    pub lon_deg: f64,
+    /// Radius of the defended footprint, km.
+    pub radius_km: f64,
+    /// Relative value (weight in assignment).
+    pub value: f64,
+}
+
+/// What a sharing agreement lets flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SharedKind {
+    /// Track reports (state and covariance).
+    Tracks,
+    /// Engagement announcements and kill assessments.
+    Engagements,
+}
+
+/// `[[sharing]]`: what flows from one party to another, how often and how late.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sharing {
+    /// Sending party.
+    pub from: String,
+    /// Receiving party.
+    pub to: String,
+    /// Kinds of message that flow.
+    pub what: Vec<SharedKind>,
+    /// Interval between track reports, s.
+    pub interval_s: f64,
+    /// Transport latency, s.
+    pub latency_s: f64,
+    /// Probability that a message is lost.
+    #[serde(default)]
+    pub loss: f64,
+}
+
+/// The cooperation modes of design.md §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub enum Mode {
+    /// Independent: nothing shared.
+    M0,
+    /// Launch warning only.
+    M1,
+    /// Data fusion centre: tracks shared, each party fires on its fused picture.
+    M2,
+    /// Joint planning: M2 plus engagement announcements and deconfliction.
+    #[default]
+    M3,
+    /// Sectoral engagement authority.
+    M4,
+    /// Integrated: one fire control over every interceptor.
+    M5,
+}
+
+/// `[cooperation]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Cooperation {
+    /// The mode in force.
+    pub mode: Mode,
+}
+
+/// `[tracking]`: tracker settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingSettings {
+    /// Detections needed (M) within the last N looks to confirm a track.
+    pub confirm_m: u32,
+    /// Window (N) of the M-of-N confirmation.
+    pub confirm_n: u32,
+    /// Consecutive missed looks after which a track is deleted.
+    pub delete_after_misses: u32,
+    /// Process noise: white acceleration spectral density, m²/s³.
+    pub accel_noise_m2_s3: f64,
+}
+
+impl Default for TrackingSettings {
+    fn default() -> Self {
+        Self { confirm_m: 3, confirm_n: 4, delete_after_misses: 4, accel_noise_m2_s3: 25.0 }
+    }
+}
+
+/// `[[raid]]`: one or more missiles of one type from one launch point toward one aim point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raid {
+    /// Identifier; threats are named `ID-1`, `ID-2`, ….
+    pub id: String,
+    /// Name of a `[missile_types.*]` entry.
+    pub missile: String,
+    /// Launch latitude, degrees.
+    pub launch_lat_deg: f64,
+    /// Launch longitude, degrees.
+    pub launch_lon_deg: f64,
+    /// Aim point: the id of a defended asset, or omitted when `aim_lat_deg`/`aim_lon_deg` are given.
+    #[serde(default)]
+    pub aim_asset: Option<String>,
+    /// Aim latitude, degrees (when no `aim_asset`).
+    #[serde(default)]
+    pub aim_lat_deg: Option<f64>,
+    /// Aim longitude, degrees (when no `aim_asset`).
+    #[serde(default)]
+    pub aim_lon_deg: Option<f64>,
+    /// Launch time of the first missile, s after the epoch.
+    pub time_s: f64,
+    /// Number of missiles.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Time between launches, s.
+    #[serde(default)]
+    pub spacing_s: f64,
+}
+
+fn one() -> u32 {
+    1
+}
