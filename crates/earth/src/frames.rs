@@ -201,12 +201,19 @@ mod tests {
             &[(44.079, 24.413, 0.0), (38.349, 37.794, 2085.0), (40.871, 47.803, 0.0), (-70.0, -150.0, 9e5)]
         {
             let e = Geodetic::from_degrees(lat, lon, h).to_ecef().0;
-            let (x, y, z) = map_3d::geodetic2ecef(lat.to_radians(), lon.to_radians(), h, map_3d::Ellipsoid::WGS84);
+            let (x, y, z) =
+                map_3d::geodetic2ecef(lat.to_radians(), lon.to_radians(), h, map_3d::Ellipsoid::WGS84);
             assert!((e - Vec3::new(x, y, z)).norm() < 1e-6);
             let origin = Geodetic::from_degrees(lat + 1.0, lon - 2.0, 100.0);
             let enu = Ecef(e).to_enu(&origin).0;
             let (ee, nn, uu) = map_3d::ecef2enu(
-                x, y, z, origin.lat_rad, origin.lon_rad, origin.alt_m, map_3d::Ellipsoid::WGS84,
+                x,
+                y,
+                z,
+                origin.lat_rad,
+                origin.lon_rad,
+                origin.alt_m,
+                map_3d::Ellipsoid::WGS84,
             );
             assert!((enu - Vec3::new(ee, nn, uu)).norm() < 1e-6);
         }

@@ -62,10 +62,7 @@ impl EarthRotation {
     /// ECEF state (position, velocity) at time t to the ECI state, including the transport term +ω×r.
     pub fn ecef_state_to_eci(&self, p: &Ecef, v: &Ecef, t_s: f64) -> (Eci, Eci) {
         let v_inertial_ecef_axes = v.0 + self.omega_vec().cross(&p.0);
-        (
-            Eci(rot_z(-self.angle(t_s), &p.0)),
-            Eci(rot_z(-self.angle(t_s), &v_inertial_ecef_axes)),
-        )
+        (Eci(rot_z(-self.angle(t_s), &p.0)), Eci(rot_z(-self.angle(t_s), &v_inertial_ecef_axes)))
     }
 }
 
