@@ -102,8 +102,10 @@ pub enum EngagementStatus {
 pub struct EngagementAnnouncement {
     /// Sender's engagement id.
     pub engagement_id: u32,
-    /// Sender's own track id of the engaged threat.
-    pub track_id: u32,
+    /// The tracks the sender's picture built the engaged threat from, as (party, that party's own
+    /// track id): the sender's own track and the partner tracks it fused in. A receiver recognises the
+    /// threat when one of them is its own track or a partner track in its picture.
+    pub sources: Vec<(String, u32)>,
     /// Firing battery (the sender's).
     pub battery: String,
     /// Status.
@@ -119,8 +121,8 @@ pub struct EngagementAnnouncement {
 pub struct KillAssessment {
     /// Sender's engagement id.
     pub engagement_id: u32,
-    /// Sender's own track id of the engaged threat.
-    pub track_id: u32,
+    /// The engaged threat's source tracks, as in [`EngagementAnnouncement::sources`].
+    pub sources: Vec<(String, u32)>,
     /// Whether the threat was destroyed.
     pub killed: bool,
 }
