@@ -135,7 +135,8 @@ fn schema_error(e: &toml::de::Error, source_name: &str, text: &Arc<str>, doc: &D
         (format!("missing required field `{field}`"), hint)
     } else if let Some(field) = backticked(raw, "unknown field `") {
         let (_, expected) = split_expected(raw);
-        let mut hint = expected.replacen("expected", "valid fields here:", 1);
+        let valid = expected.trim_start_matches("expected ").trim_start_matches("one of ");
+        let mut hint = format!("valid fields here: {valid}");
         if let Some(close) = closest(&field, &names_in(&expected)) {
             hint.push_str(&format!("; did you mean `{close}`?"));
         }

@@ -467,7 +467,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
             Bound::AtLeast(0.0)
         };
         let time_ok = c.number(p.key("time_s"), r.time_s, window, "launch time", "s, inside the scenario");
-        if time_ok && spacing_ok && r.count > 1 && duration.is_finite() {
+        if time_ok && spacing_ok && r.count > 1 && duration.is_finite() && duration > 0.0 {
             let last = r.time_s + f64::from(r.count - 1) * r.spacing_s;
             if last >= duration {
                 c.push(
