@@ -801,7 +801,11 @@ fn an_unknown_field_is_rejected_at_its_line_with_the_valid_fields() {
     assert_eq!(err.line(), Some(line_of(&text, "frequency_ghz = 10.0")));
     assert_eq!(err.column(), Some(1));
     assert_eq!(err.message(), "unknown field `frequency_ghz`");
-    assert!(err.hint().starts_with("valid fields here: `id`, `party`, `lat_deg`"), "{err}");
+    assert!(err.hint().starts_with("valid fields here: `id`, `party`, `lat_deg`"), "no suggestion: {err}");
+    let text = mutate("revisit_s = 2.0", "revisit = 2.0");
+    let err = load_err(&text);
+    assert_eq!(err.field(), "radar[1].revisit");
+    assert!(err.hint().starts_with("did you mean `revisit_s`?"), "{err}");
 }
 
 #[test]
@@ -811,7 +815,10 @@ fn a_misspelt_table_gets_a_suggestion() {
     assert_eq!(err.field(), "coperation");
     assert_eq!(err.line(), Some(9));
     assert_eq!(err.column(), Some(2));
-    assert!(err.hint().ends_with("did you mean `cooperation`?"), "{err}");
+    assert!(
+        err.hint().starts_with("did you mean `cooperation`? valid fields here: `scenario`, `party`"),
+        "{err}"
+    );
 }
 
 #[test]

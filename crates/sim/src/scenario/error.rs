@@ -36,7 +36,7 @@ pub enum PathSegment {
 ///
 /// Indices are 0-based and count the `[[radar]]` (etc.) tables in file order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct FieldPath(pub Vec<PathSegment>);
+pub struct FieldPath(Vec<PathSegment>);
 
 impl FieldPath {
     /// The empty path (the whole document).
@@ -99,7 +99,11 @@ impl fmt::Display for FieldPath {
 /// [`miette::Diagnostic`] it carries the source text, a label on the offending span, the hint as help and
 /// the other problems as related diagnostics.
 #[derive(Debug, Clone)]
-pub struct ScenarioError {
+pub struct ScenarioError(Box<Inner>);
+
+/// The parts of a [`ScenarioError`] (boxed to keep `Result`s small).
+#[derive(Debug, Clone)]
+struct Inner {
     kind: ErrorKind,
     source_name: String,
     location: Option<Location>,
@@ -126,7 +130,7 @@ impl ScenarioError {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Self {
+        Self(Box::new(Inner {
             kind,
             source_name: source_name.to_owned(),
             location: None,
@@ -135,7 +139,7 @@ impl ScenarioError {
             hint: hint.into(),
             source_code: None,
             others: Vec::new(),
-        }
+        }))
     }
 
     /// A problem at a byte span of `text`.
@@ -150,7 +154,7 @@ impl ScenarioError {
     ) -> Self {
         let span = clamp_span(text, span);
         let (line, column) = line_column(text, span.start);
-        Self {
+        Self(Box::new(Inner {
             kind,
             source_name: source_name.to_owned(),
             location: Some(Location { span, line, column }),
@@ -159,91 +163,91 @@ impl ScenarioError {
             hint: hint.into(),
             source_code: Some(NamedSource::new(source_name, Arc::clone(text)).with_language("TOML")),
             others: Vec::new(),
-        }
+        }))
     }
 
     /// Gathers several problems into one error, sorted by position; `None` when there are none.
     pub(crate) fn collect(mut errors: Vec<ScenarioError>) -> Option<ScenarioError> {
-        errors.sort_by_key(|e| e.location.as_ref().map_or((0, 0), |l| (l.span.start, l.span.end)));
+        errors.sort_by_key(|e| e.0.location.as_ref().map_or((0, 0), |l| (l.span.start, l.span.end)));
         let mut iter = errors.into_iter();
         let mut first = iter.next()?;
-        first.others.extend(iter);
+        first.0.others.extend(iter);
         Some(first)
     }
 
     /// What kind of problem this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The file path or `builtin:NAME` the scenario came from.
     pub fn source_name(&self) -> &str {
-        &self.source_name
+        &self.0.source_name
     }
 
     /// The 1-based line of the offending text, if the problem has a position.
     pub fn line(&self) -> Option<usize> {
-        self.location.as_ref().map(|l| l.line)
+        self.0.location.as_ref().map(|l| l.line)
     }
 
     /// The 1-based column (counted in characters) of the offending text, if the problem has a position.
     pub fn column(&self) -> Option<usize> {
-        self.location.as_ref().map(|l| l.column)
+        self.0.location.as_ref().map(|l| l.column)
     }
 
     /// The byte span of the offending text, if the problem has a position.
     pub fn span(&self) -> Option<Range<usize>> {
-        self.location.as_ref().map(|l| l.span.clone())
+        self.0.location.as_ref().map(|l| l.span.clone())
     }
 
     /// The field path, e.g. `radar[2].lat_deg` (empty for problems with the whole file).
     pub fn field(&self) -> String {
-        self.field.to_string()
+        self.0.field.to_string()
     }
 
     /// The field path as segments.
     pub fn field_path(&self) -> &FieldPath {
-        &self.field
+        &self.0.field
     }
 
     /// What is wrong.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// What would be valid.
     pub fn hint(&self) -> &str {
-        &self.hint
+        &self.0.hint
     }
 
     /// The problems found besides this one.
     pub fn others(&self) -> &[ScenarioError] {
-        &self.others
+        &self.0.others
     }
 
     /// This problem followed by the others.
     pub fn all(&self) -> impl Iterator<Item = &ScenarioError> {
-        std::iter::once(self).chain(self.others.iter())
+        std::iter::once(self).chain(self.0.others.iter())
     }
 
     /// How many problems were found (at least 1).
     pub fn count(&self) -> usize {
-        1 + self.others.len()
+        1 + self.0.others.len()
     }
 
     /// `file:line:column: field: message; hint` for this problem alone.
     fn headline(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.source_name)?;
-        if let Some(l) = &self.location {
+        f.write_str(&self.0.source_name)?;
+        if let Some(l) = &self.0.location {
             write!(f, ":{}:{}", l.line, l.column)?;
         }
         f.write_str(": ")?;
-        if !self.field.0.is_empty() {
-            write!(f, "{}: ", self.field)?;
+        if !self.0.field.0.is_empty() {
+            write!(f, "{}: ", self.0.field)?;
         }
-        f.write_str(&self.message)?;
-        if !self.hint.is_empty() {
-            write!(f, "; {}", self.hint)?;
+        f.write_str(&self.0.message)?;
+        if !self.0.hint.is_empty() {
+            write!(f, "; {}", self.0.hint)?;
         }
         Ok(())
     }
@@ -252,7 +256,7 @@ impl ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.headline(f)?;
-        match self.others.len() {
+        match self.0.others.len() {
             0 => Ok(()),
             1 => f.write_str(" (and 1 more problem)"),
             n => write!(f, " (and {n} more problems)"),
@@ -264,7 +268,7 @@ impl std::error::Error for ScenarioError {}
 
 impl Diagnostic for ScenarioError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let code = match self.kind {
+        let code = match self.0.kind {
             ErrorKind::Io => "shieldnet::scenario::io",
             ErrorKind::NotUtf8 => "shieldnet::scenario::not_utf8",
             ErrorKind::Syntax => "shieldnet::scenario::syntax",
@@ -276,24 +280,24 @@ impl Diagnostic for ScenarioError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        (!self.hint.is_empty()).then(|| Box::new(&self.hint) as Box<dyn fmt::Display>)
+        (!self.0.hint.is_empty()).then(|| Box::new(&self.0.hint) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source_code.as_ref().map(|t| t as &dyn SourceCode)
+        self.0.source_code.as_ref().map(|t| t as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let l = self.location.as_ref()?;
-        let label = LabeledSpan::new_primary_with_span(Some(self.message.clone()), l.span.clone());
+        let l = self.0.location.as_ref()?;
+        let label = LabeledSpan::new_primary_with_span(Some(self.0.message.clone()), l.span.clone());
         Some(Box::new(std::iter::once(label)))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.others.is_empty() {
+        if self.0.others.is_empty() {
             None
         } else {
-            Some(Box::new(self.others.iter().map(|e| e as &dyn Diagnostic)))
+            Some(Box::new(self.0.others.iter().map(|e| e as &dyn Diagnostic)))
         }
     }
 }
@@ -324,6 +328,13 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_can_cross_threads_and_become_miette_reports() {
+        fn is_report_ready<T: Diagnostic + Send + Sync + 'static>() {}
+        is_report_ready::<ScenarioError>();
+        assert!(std::mem::size_of::<ScenarioError>() <= std::mem::size_of::<usize>());
+    }
 
     #[test]
     fn line_column_counts_from_one_and_in_characters() {

@@ -136,10 +136,10 @@ fn schema_error(e: &toml::de::Error, source_name: &str, text: &Arc<str>, doc: &D
     } else if let Some(field) = backticked(raw, "unknown field `") {
         let (_, expected) = split_expected(raw);
         let valid = expected.trim_start_matches("expected ").trim_start_matches("one of ");
-        let mut hint = format!("valid fields here: {valid}");
-        if let Some(close) = closest(&field, &names_in(&expected)) {
-            hint.push_str(&format!("; did you mean `{close}`?"));
-        }
+        let hint = match closest(&field, &names_in(&expected)) {
+            Some(close) => format!("did you mean `{close}`? valid fields here: {valid}"),
+            None => format!("valid fields here: {valid}"),
+        };
         (format!("unknown field `{field}`"), hint)
     } else if let Some(variant) = backticked(raw, "unknown variant `") {
         let (_, expected) = split_expected(raw);
