@@ -1015,3 +1015,41 @@ fn errors_in_a_builtin_name_it() {
     assert!(err.to_string().starts_with("builtin:two-radars-one-threat:"), "{err}");
     assert_eq!(err.field(), "radar[1].pd");
 }
+
+// ------------------------------------------------------------------------------------------------
+// Robustness: damaged input gives errors, never panics, and every error is located
+// ------------------------------------------------------------------------------------------------
+
+/// Loads `text`; an error must have a position inside the text and a hint.
+fn load_damaged(text: &str, what: &str) {
+    if let Err(err) = load_str(text, "damaged.toml") {
+        for e in err.all() {
+            let span = e.span().unwrap_or_else(|| panic!("{what}: unlocated {e}"));
+            assert!(span.end <= text.len(), "{what}: span {span:?} past the end: {e}");
+            assert!(e.line().unwrap() <= text.lines().count() + 1, "{what}: {e}");
+            assert!(!e.hint().is_empty(), "{what}: no hint in {e}");
+        }
+    }
+}
+
+#[test]
+fn truncated_files_give_located_errors() {
+    let cuts: Vec<usize> = (0..=BASE.len()).filter(|&i| BASE.is_char_boundary(i)).step_by(7).collect();
+    for cut in cuts {
+        load_damaged(&BASE[..cut], &format!("cut at {cut}"));
+    }
+}
+
+#[test]
+fn files_missing_a_line_give_located_errors() {
+    let lines: Vec<&str> = BASE.lines().collect();
+    let mut errors = 0;
+    for i in 0..lines.len() {
+        let text: Vec<&str> = lines.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, l)| *l).collect();
+        let text = text.join("\n");
+        load_damaged(&text, &format!("without line {}", i + 1));
+        errors += usize::from(load_str(&text, "x").is_err());
+    }
+    // Most lines are required; the optional ones fall back to defaults.
+    assert!(errors > lines.len() / 2, "only {errors} of {} deletions were rejected", lines.len());
+}

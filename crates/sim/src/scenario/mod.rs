@@ -1,9 +1,54 @@
 //! Scenario files: the schema, loading with precise errors, and the built-in scenarios.
 //!
-//! Loading parses the TOML, deserialises it into [`Scenario`] and checks every rule of the schema
-//! (ranges, cross-references, unique ids, timing; see [`validate`](self) bounds in `validate.rs`). Every
+//! Loading parses the TOML, deserialises it into [`Scenario`] and checks every rule below. Every
 //! problem is reported as a [`ScenarioError`] with the source name, 1-based line and column, the field
-//! path (`radar[2].lat_deg`) and a hint saying what would be valid.
+//! path (`radar[2].lat_deg`, indices 0-based in file order) and a hint saying what would be valid.
+//!
+//! ## Validation rules
+//!
+//! Bounds (all intervals include their ends unless written with a parenthesis):
+//!
+//! | field | rule |
+//! |---|---|
+//! | every `*lat_deg` | [-90, 90] |
+//! | every `*lon_deg` | [-180, 180] |
+//! | `alt_m` (radar, battery) | [-500, 10000] m: surface sites, from the Dead Sea shore to above the highest summit |
+//! | `scenario.duration_s` | > 0 |
+//! | `scenario.time_step_s` | > 0 and <= `duration_s` |
+//! | `scenario.name`, every `id`, every type name | not empty |
+//! | radar `boresight_az_deg` | [0, 360) |
+//! | radar `half_width_az_deg` | (0, 180] |
+//! | radar `min_el_deg`, `max_el_deg` | [-90, 90], `min_el_deg` < `max_el_deg` |
+//! | radar `max_range_km`, `revisit_s`, `sigma_range_m`, `sigma_az_mrad`, `sigma_el_mrad` | > 0 |
+//! | radar `pd` | [0, 1] |
+//! | radar `false_alarms_per_scan` | >= 0 |
+//! | interceptor `burnout_speed_km_s`, `burn_time_s`, `max_range_km`, `divert_km` | > 0 |
+//! | interceptor `min_intercept_alt_km` | >= 0 and < `max_intercept_alt_km` |
+//! | interceptor `pk` | [0, 1] |
+//! | interceptor `reaction_time_s`, `kill_assessment_s` | >= 0 |
+//! | battery `rounds` | any (0 is an empty battery) |
+//! | missile `burnout_time_s`, `burnout_altitude_km`, `burnout_downrange_km`, `rcs_booster_m2`, `rcs_rv_m2` | > 0 |
+//! | asset `radius_km` | > 0 |
+//! | asset `value` | >= 0 |
+//! | sharing `interval_s` | > 0 |
+//! | sharing `latency_s` | >= 0 |
+//! | sharing `loss` | [0, 1] |
+//! | sharing `what` | not empty |
+//! | sharing `from`, `to` | known parties, different |
+//! | tracking `confirm_m`, `confirm_n` | >= 1, `confirm_m` <= `confirm_n` |
+//! | tracking `delete_after_misses` | >= 1 |
+//! | tracking `accel_noise_m2_s3` | >= 0 |
+//! | raid `time_s` | [0, `duration_s`) |
+//! | raid `count` | >= 1, and the last launch `time_s + (count - 1) * spacing_s` < `duration_s` |
+//! | raid `spacing_s` | >= 0 |
+//! | raid aim | exactly one of `aim_asset` or both `aim_lat_deg` and `aim_lon_deg` |
+//! | cross-references | `party`, `interceptor`, `missile`, `aim_asset` name existing entries |
+//! | ids | unique within parties, radars, batteries, defended assets, raids |
+//! | lists | at least one party and one raid |
+//!
+//! Every number must also be finite (TOML allows `nan` and `inf`).
+//!
+//! ## Example
 //!
 //! ```
 //! use shieldnet_sim::scenario::{load_builtin, load_str};
