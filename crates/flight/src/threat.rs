@@ -147,7 +147,8 @@ pub fn fly_threat(
 
 fn validate(launch: &Geodetic, aim: &Geodetic, t0: f64, boost: &BoostSpec) -> Result<(), FlightError> {
     for (name, g) in [("launch", launch), ("aim", aim)] {
-        if !(g.lat_rad.abs() <= std::f64::consts::FRAC_PI_2) || !g.lon_rad.is_finite() {
+        let lat_ok = g.lat_rad.is_finite() && g.lat_rad.abs() <= std::f64::consts::FRAC_PI_2;
+        if !lat_ok || !g.lon_rad.is_finite() {
             return Err(FlightError::InvalidInput(format!(
                 "{name} latitude {:.3}° is outside [-90, 90]",
                 g.lat_rad.to_degrees()
