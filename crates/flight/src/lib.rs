@@ -1,0 +1,3 @@
+//! Flight physics for shieldnet.
+pub mod integrate;
+pub mod lambert;
