@@ -1,3 +1,13 @@
 //! Flight physics for shieldnet.
+pub mod ballistic;
+pub mod coast;
+pub mod earth_model;
+pub mod error;
 pub mod integrate;
 pub mod lambert;
+pub mod targeting;
+pub mod trajectory;
+
+pub use earth_model::{EarthModel, Figure};
+pub use error::FlightError;
+pub use trajectory::{StateEci, Trajectory};
