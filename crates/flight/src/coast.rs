@@ -59,11 +59,36 @@ pub struct CoastEnd {
     pub evaluations: usize,
 }
 
+/// When drag acts on a coasting vehicle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DragPhase {
+    /// Throughout the coast (burnout inside or near the atmosphere after a flown boost).
+    Always,
+    /// Only while descending (r·v < 0): the burnout-state mode, whose burnout at the surface is a
+    /// textbook abstraction that must not plough through sea-level air at orbital speed.
+    DescendingOnly,
+}
+
 /// Acceleration of an unpowered vehicle of ballistic coefficient β = m/(C_D·A) (None: no drag) at
 /// inertial position `r` and velocity `v`.
 #[inline]
 pub fn acceleration(model: &EarthModel, beta_kg_m2: Option<f64>, r: &Vec3, v: &Vec3) -> Vec3 {
+    acceleration_in(model, beta_kg_m2, DragPhase::Always, r, v)
+}
+
+/// [`acceleration`] with drag limited to a phase.
+#[inline]
+pub fn acceleration_in(
+    model: &EarthModel,
+    beta_kg_m2: Option<f64>,
+    phase: DragPhase,
+    r: &Vec3,
+    v: &Vec3,
+) -> Vec3 {
     let mut a = model.gravity(r);
+    if phase == DragPhase::DescendingOnly && r.dot(v) >= 0.0 {
+        return a;
+    }
     if let (true, Some(beta)) = (model.atmosphere, beta_kg_m2) {
         let alt = model.altitude(r);
         if alt < DRAG_CEILING_M {
@@ -81,6 +106,7 @@ pub fn acceleration(model: &EarthModel, beta_kg_m2: Option<f64>, r: &Vec3, v: &V
 pub fn coast_to_impact(
     model: &EarthModel,
     beta_kg_m2: Option<f64>,
+    phase: DragPhase,
     start: &StateEci,
     impact_alt_m: f64,
     opts: &CoastOptions,
@@ -89,7 +115,7 @@ pub fn coast_to_impact(
     let rhs = |_t: f64, y: &[f64; 6]| {
         let r = Vec3::new(y[0], y[1], y[2]);
         let v = Vec3::new(y[3], y[4], y[5]);
-        let a = acceleration(model, beta_kg_m2, &r, &v);
+        let a = acceleration_in(model, beta_kg_m2, phase, &r, &v);
         [y[3], y[4], y[5], a.x, a.y, a.z]
     };
     let g_impact = |_t: f64, y: &[f64; 6]| model.altitude(&Vec3::new(y[0], y[1], y[2])) - impact_alt_m;
@@ -147,8 +173,16 @@ mod tests {
         let v0 = Vec3::new(3_000.0, 5_500.0, 1_000.0);
         let start = StateEci { t_s: 0.0, pos: Eci(r0), vel: Eci(v0) };
         let mut samples = Vec::new();
-        let out =
-            coast_to_impact(&model, None, &start, 0.0, &CoastOptions::precise(), Some(&mut samples)).unwrap();
+        let out = coast_to_impact(
+            &model,
+            None,
+            DragPhase::Always,
+            &start,
+            0.0,
+            &CoastOptions::precise(),
+            Some(&mut samples),
+        )
+        .unwrap();
         let mu = model.mu();
         let energy = |r: &Vec3, v: &Vec3| v.norm_squared() / 2.0 - mu / r.norm();
         let e0 = energy(&r0, &v0);

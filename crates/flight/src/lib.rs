@@ -5,6 +5,7 @@ pub mod earth_model;
 pub mod error;
 pub mod integrate;
 pub mod lambert;
+pub mod missile;
 pub mod targeting;
 pub mod trajectory;
 
