@@ -4,6 +4,7 @@ pub mod coast;
 pub mod earth_model;
 pub mod error;
 pub mod integrate;
+pub mod interceptor;
 pub mod lambert;
 pub mod missile;
 pub mod targeting;
