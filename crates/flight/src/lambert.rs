@@ -180,8 +180,15 @@ pub fn kepler_propagate(r0: &Vec3, v0: &Vec3, dt_s: f64, mu: f64) -> (Vec3, Vec3
     let mut chi = sqmu * alpha.abs() * dt_s;
     if alpha.abs() < 1e-12 {
         chi = sqmu * dt_s / r0n;
+    } else if alpha < 0.0 {
+        // Hyperbolic starting value (Vallado, Algorithm 8).
+        let a = 1.0 / alpha;
+        let sg = dt_s.signum();
+        chi = sg
+            * (-a).sqrt()
+            * ((-2.0 * mu * alpha * dt_s) / (r0.dot(v0) + sg * (-mu * a).sqrt() * (1.0 - r0n * alpha))).ln();
     }
-    for _ in 0..100 {
+    for _ in 0..200 {
         let z = alpha * chi * chi;
         let (c, s) = stumpff(z);
         let f = r0n * vr0 / sqmu * chi * chi * c + (1.0 - alpha * r0n) * chi.powi(3) * s + r0n * chi
