@@ -17,7 +17,9 @@
 //! assert!((arc.v1.0.x - 2_058.913).abs() < 0.01);
 //! ```
 
-use shieldnet_earth::{Eci, Vec3};
+use shieldnet_earth::Eci;
+#[cfg(test)]
+use shieldnet_earth::Vec3;
 use thiserror::Error;
 
 /// Which way round the transfer goes.

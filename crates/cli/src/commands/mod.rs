@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod trajectory;
+
 /// Cooperative ballistic-missile defence: simulate, track, share, coordinate, verify.
 #[derive(Debug, Parser)]
 #[command(name = "shieldnet", version, about)]
@@ -14,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// List the built-in scenarios.
     Scenarios,
+    /// Fly one ballistic missile from a launch point to an aim point.
+    Trajectory(trajectory::TrajectoryArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -23,5 +27,6 @@ pub fn dispatch(cli: Cli) -> i32 {
             println!("(no built-in scenarios yet)");
             0
         }
+        Command::Trajectory(args) => trajectory::run(&args),
     }
 }
