@@ -87,6 +87,16 @@ pub enum FlightError {
         /// Velocity still to be gained at the last stage's burnout, m/s.
         velocity_to_go_m_s: f64,
     },
+    /// The boost would carry the missile past the middle of its range.
+    #[error(
+        "burnout downrange {burnout_km:.0} km is more than half the {range_km:.0} km ground range; shorten the boost"
+    )]
+    BoostTooLong {
+        /// Burnout downrange, km.
+        burnout_km: f64,
+        /// Launch-to-aim ground range, km.
+        range_km: f64,
+    },
     /// The flown trajectory never came down.
     #[error("the trajectory does not return to the surface within {max_time_s} s")]
     NoImpact {

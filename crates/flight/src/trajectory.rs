@@ -2,7 +2,7 @@
 //! cubic Hermite polynomials (position and velocity at both ends of an interval).
 
 use serde::{Deserialize, Serialize};
-use shieldnet_earth::{EarthRotation, Ecef, Eci};
+use shieldnet_earth::{EarthRotation, Ecef, Eci, Geodetic};
 
 /// ECI state sample.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -80,6 +80,16 @@ impl Trajectory {
     /// The samples.
     pub fn samples(&self) -> &[StateEci] {
         &self.samples
+    }
+
+    /// Earth-fixed position and velocity at `t_s`.
+    pub fn ecef_at(&self, t_s: f64, rotation: &EarthRotation) -> Option<(Ecef, Ecef)> {
+        self.state_at(t_s).map(|s| rotation.eci_state_to_ecef(&s.pos, &s.vel, t_s))
+    }
+
+    /// Geodetic (WGS-84) position at `t_s`.
+    pub fn geodetic_at(&self, t_s: f64, rotation: &EarthRotation) -> Option<Geodetic> {
+        self.ecef_at(t_s, rotation).map(|(p, _)| p.to_geodetic())
     }
 }
 

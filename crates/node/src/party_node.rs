@@ -1,0 +1,359 @@
+//! The party node state machine.
+
+use crate::config::NodeConfig;
+use crate::events::{LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+use shieldnet_engagement::coordination::{Claim, precedes};
+use shieldnet_engagement::feasibility::window;
+use shieldnet_engagement::planner::{BatteryState, Candidate, plan_one_round_per_threat};
+use shieldnet_engagement::threat::{ThreatAssessment, assess};
+use shieldnet_fusion::messages::MESSAGE_VERSION;
+use shieldnet_fusion::{
+    Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message, TrackReport,
+};
+use shieldnet_tracking::Tracker;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A source track: (party id, that party's own track id).
+type Source = (String, u32);
+
+/// Status of one of the node's own engagements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Planned,
+    Launched,
+    Cancelled,
+    Killed,
+    Missed,
+}
+
+#[derive(Debug, Clone)]
+struct Engagement {
+    id: u32,
+    battery: usize,
+    sources: Vec<Source>,
+    status: Status,
+    launch_time_s: f64,
+    intercept_time_s: f64,
+}
+
+#[derive(Debug, Clone)]
+struct PartnerClaim {
+    sources: Vec<Source>,
+    rank: u32,
+    launched: bool,
+    intercept_time_s: f64,
+}
+
+/// One party's node.
+#[derive(Debug, Clone)]
+pub struct PartyNode {
+    cfg: NodeConfig,
+    tracker: Tracker,
+    fuser: Fuser,
+    batteries: Vec<BatteryState>,
+    seq: u64,
+    last_share_s: Vec<f64>,
+    next_decision_s: f64,
+    engagements: Vec<Engagement>,
+    partner_claims: BTreeMap<(String, u32), PartnerClaim>,
+    dead: BTreeSet<Source>,
+}
+
+impl PartyNode {
+    /// A node at the start of a run.
+    pub fn new(cfg: NodeConfig) -> Self {
+        let tracker = Tracker::new(cfg.tracker.clone());
+        let fuser = Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s);
+        let batteries = cfg.batteries.clone();
+        let last_share_s = vec![f64::NEG_INFINITY; cfg.share.len()];
+        Self {
+            cfg,
+            tracker,
+            fuser,
+            batteries,
+            seq: 0,
+            last_share_s,
+            next_decision_s: 0.0,
+            engagements: Vec::new(),
+            partner_claims: BTreeMap::new(),
+            dead: BTreeSet::new(),
+        }
+    }
+
+    /// Party id.
+    pub fn party_id(&self) -> &str {
+        &self.cfg.party_id
+    }
+
+    /// The tracker (for reports and metrics).
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// Rounds left per own battery (scenario index, rounds).
+    pub fn rounds_left(&self) -> Vec<(u32, u32)> {
+        self.batteries.iter().map(|b| (b.index, b.rounds_left)).collect()
+    }
+
+    /// Advances the node by one step.
+    pub fn step(&mut self, input: NodeInput<'_>) -> NodeOutput {
+        let now = input.now_s;
+        let mut out = NodeOutput::default();
+        self.ingest(input.inbox, now);
+        for o in input.outcomes {
+            if let Some(e) = self.engagements.iter_mut().find(|e| e.id == o.engagement_id) {
+                e.status = if o.killed { Status::Killed } else { Status::Missed };
+                let sources = e.sources.clone();
+                out.events.push(NodeEvent::KillAssessed { engagement: o.engagement_id, killed: o.killed });
+                if o.killed {
+                    self.dead.extend(sources.iter().cloned());
+                }
+                let body = Body::KillAssessment(KillAssessment {
+                    engagement_id: o.engagement_id,
+                    sources,
+                    killed: o.killed,
+                });
+                self.announce(body, now, &mut out);
+            }
+        }
+        for scan in input.scans {
+            let Some(radar) = self.cfg.radars.iter().find(|r| r.index == scan.radar) else { continue };
+            let r = self.tracker.process_scan(scan, radar);
+            out.events.extend(r.confirmed.into_iter().map(|track| NodeEvent::TrackConfirmed { track }));
+            out.events.extend(r.deleted.into_iter().map(|track| NodeEvent::TrackDeleted { track }));
+        }
+        let confirmed: Vec<_> = self.tracker.tracks().iter().filter(|t| t.is_confirmed()).collect();
+        let picture = self.fuser.picture(now, &confirmed);
+        self.share_tracks(now, &mut out);
+        self.launch_due(now, &picture, &mut out);
+        if now + 1e-9 >= self.next_decision_s {
+            self.next_decision_s = now + self.cfg.decision_interval_s;
+            self.plan(now, &picture, &mut out);
+        }
+        out.picture = picture;
+        out
+    }
+
+    fn ingest(&mut self, inbox: &[Message], now: f64) {
+        for m in inbox {
+            match &m.body {
+                Body::TrackReport(r) => {
+                    self.fuser.ingest(&m.sender, m.time_of_validity_s, r, now);
+                }
+                Body::Engagement(a) => {
+                    let key = (m.sender.clone(), a.engagement_id);
+                    if a.status == EngagementStatus::Cancelled {
+                        self.partner_claims.remove(&key);
+                    } else {
+                        let rank = self.cfg.party_order.iter().position(|p| *p == m.sender).unwrap_or(usize::MAX);
+                        self.partner_claims.insert(
+                            key,
+                            PartnerClaim {
+                                sources: a.sources.clone(),
+                                rank: rank as u32,
+                                launched: a.status == EngagementStatus::Launched,
+                                intercept_time_s: a.intercept_time_s,
+                            },
+                        );
+                    }
+                }
+                Body::KillAssessment(k) => {
+                    self.partner_claims.remove(&(m.sender.clone(), k.engagement_id));
+                    if k.killed {
+                        self.dead.extend(k.sources.iter().cloned());
+                    }
+                }
+            }
+        }
+    }
+
+    fn next_message(&mut self, tov: f64, body: Body) -> Message {
+        self.seq += 1;
+        Message {
+            version: MESSAGE_VERSION,
+            sender: self.cfg.party_id.clone(),
+            seq: self.seq,
+            time_of_validity_s: tov,
+            body,
+        }
+    }
+
+    fn announce(&mut self, body: Body, now: f64, out: &mut NodeOutput) {
+        let targets: Vec<String> = self.cfg.share.iter().filter(|s| s.engagements).map(|s| s.to.clone()).collect();
+        for to in targets {
+            let message = self.next_message(now, body.clone());
+            out.outgoing.push(Outgoing { to, message });
+        }
+    }
+
+    fn share_tracks(&mut self, now: f64, out: &mut NodeOutput) {
+        for k in 0..self.cfg.share.len() {
+            let share = &self.cfg.share[k];
+            if !share.tracks || now - self.last_share_s[k] < share.interval_s - 1e-9 {
+                continue;
+            }
+            self.last_share_s[k] = now;
+            let to = share.to.clone();
+            let reports: Vec<(f64, TrackReport)> = self
+                .tracker
+                .tracks()
+                .iter()
+                .filter(|t| t.is_confirmed())
+                .map(|t| (t.time_s, TrackReport::new(t.id, &t.state, &t.cov)))
+                .collect();
+            for (tov, r) in reports {
+                let message = self.next_message(tov, Body::TrackReport(r));
+                out.outgoing.push(Outgoing { to: to.clone(), message });
+            }
+        }
+    }
+
+    /// Source tracks of a picture track: this party's own track and the partner tracks fused in.
+    fn sources_of(&self, f: &FusedTrack) -> Vec<Source> {
+        let mut s: Vec<Source> = f.local.map(|l| (self.cfg.party_id.clone(), l)).into_iter().collect();
+        s.extend(f.partners.iter().cloned());
+        s
+    }
+
+    fn find_track<'p>(&self, picture: &'p [FusedTrack], sources: &[Source]) -> Option<&'p FusedTrack> {
+        picture.iter().find(|f| self.sources_of(f).iter().any(|s| sources.contains(s)))
+    }
+
+    fn launch_due(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
+        let my_rank = self.cfg.party_index;
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            if e.status != Status::Planned || e.launch_time_s > now + 1e-9 {
+                continue;
+            }
+            let mine = Claim { party_rank: my_rank, launched: false, intercept_time_s: e.intercept_time_s };
+            let outranked = self.cfg.policy.coordinate
+                && self.partner_claims.values().any(|c| {
+                    c.sources.iter().any(|s| e.sources.contains(s))
+                        && precedes(
+                            &Claim { party_rank: c.rank, launched: c.launched, intercept_time_s: c.intercept_time_s },
+                            &mine,
+                        )
+                });
+            let reason = if outranked {
+                Some("a partner's engagement of the same threat takes precedence".to_string())
+            } else {
+                match self.find_track(picture, &e.sources) {
+                    None => Some("track lost before launch".to_string()),
+                    Some(f) => {
+                        let bat = &self.batteries[e.battery];
+                        let solution = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets)
+                            .and_then(|a| window(&a.path, &bat.site, &bat.kinematics, now));
+                        match solution {
+                            None => Some("no longer feasible at launch time".to_string()),
+                            Some(w) => {
+                                let order = LaunchOrder {
+                                    engagement_id: e.id,
+                                    battery: bat.index,
+                                    aim_point: w.earliest.point,
+                                    intercept_time_s: w.earliest.intercept_time_s,
+                                };
+                                self.launch(k, order, now, out);
+                                None
+                            }
+                        }
+                    }
+                }
+            };
+            if let Some(reason) = reason {
+                let e = &mut self.engagements[k];
+                e.status = Status::Cancelled;
+                let body = Body::Engagement(announcement(e, &self.batteries, EngagementStatus::Cancelled));
+                out.events.push(NodeEvent::EngagementCancelled { engagement: e.id, reason });
+                self.announce(body, now, out);
+            }
+        }
+    }
+
+    fn launch(&mut self, k: usize, order: LaunchOrder, now: f64, out: &mut NodeOutput) {
+        let e = &mut self.engagements[k];
+        e.status = Status::Launched;
+        e.launch_time_s = now;
+        e.intercept_time_s = order.intercept_time_s;
+        let bat = &mut self.batteries[e.battery];
+        bat.rounds_left = bat.rounds_left.saturating_sub(1);
+        out.launches.push(order);
+        out.events.push(NodeEvent::InterceptorLaunched { engagement: e.id, battery: bat.id.clone() });
+        let body = Body::Engagement(announcement(e, &self.batteries, EngagementStatus::Launched));
+        self.announce(body, now, out);
+    }
+
+    fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
+        let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64)> = Vec::new();
+        for f in picture {
+            let sources = self.sources_of(f);
+            if sources.iter().any(|s| self.dead.contains(s)) {
+                continue;
+            }
+            let engaged_by_me = self.engagements.iter().any(|e| {
+                matches!(e.status, Status::Planned | Status::Launched) && e.sources.iter().any(|s| sources.contains(s))
+            });
+            let claimed_by_partner = self.cfg.policy.coordinate
+                && self.partner_claims.values().any(|c| c.sources.iter().any(|s| sources.contains(s)));
+            if engaged_by_me || claimed_by_partner {
+                continue;
+            }
+            let Some(a) = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets) else { continue };
+            let Some((asset, p)) = a.threatened else { continue };
+            let owner = self.cfg.assets[asset].party;
+            if owner != self.cfg.party_index && !self.cfg.policy.defend_partners {
+                continue;
+            }
+            let value = self.cfg.assets[asset].value * p;
+            assessed.push((f.id, sources, a, value));
+        }
+        if assessed.is_empty() {
+            return;
+        }
+        let mut available = self.batteries.clone();
+        for e in &self.engagements {
+            if e.status == Status::Planned {
+                available[e.battery].rounds_left = available[e.battery].rounds_left.saturating_sub(1);
+            }
+        }
+        let candidates: Vec<Candidate<'_>> = assessed
+            .iter()
+            .map(|(id, _, a, value)| Candidate { track_id: *id, value: *value, path: &a.path })
+            .collect();
+        let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
+        let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
+        for shot in shots {
+            let Some((_, sources, _, _)) = assessed.iter().find(|(id, ..)| *id == shot.track_id) else { continue };
+            let Some(battery) = self.batteries.iter().position(|b| b.index == shot.battery) else { continue };
+            let e = Engagement {
+                id: self.engagements.len() as u32 + 1,
+                battery,
+                sources: sources.clone(),
+                status: Status::Planned,
+                launch_time_s: shot.opportunity.launch_time_s,
+                intercept_time_s: shot.opportunity.intercept_time_s,
+            };
+            out.events.push(NodeEvent::EngagementPlanned {
+                engagement: e.id,
+                track: shot.track_id,
+                battery: self.batteries[battery].id.clone(),
+                launch_time_s: e.launch_time_s,
+                intercept_time_s: e.intercept_time_s,
+            });
+            let body = Body::Engagement(announcement(&e, &self.batteries, EngagementStatus::Planned));
+            self.engagements.push(e);
+            self.announce(body, now, out);
+        }
+    }
+}
+
+fn announcement(e: &Engagement, batteries: &[BatteryState], status: EngagementStatus) -> EngagementAnnouncement {
+    EngagementAnnouncement {
+        engagement_id: e.id,
+        sources: e.sources.clone(),
+        battery: batteries[e.battery].id.clone(),
+        status,
+        launch_time_s: e.launch_time_s,
+        intercept_time_s: e.intercept_time_s,
+    }
+}
