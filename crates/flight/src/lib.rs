@@ -24,6 +24,11 @@
 //! assert!(traj.impact_time_s() > 600.0);
 //! ```
 
+// `!(x > y)` is deliberate throughout: it rejects NaN inputs, which `x <= y` would let through.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+// The integrators index several fixed-size arrays in lock-step.
+#![allow(clippy::needless_range_loop)]
+
 pub mod ballistic;
 pub mod coast;
 pub mod earth_model;
