@@ -168,7 +168,14 @@ pub fn density(z_m: f64) -> f64 {
         let (t_m, p) = hydrostatic(z_m);
         p * M0 / (R_STAR * t_m)
     } else {
-        upper(z_m).2
+        let n = UPPER.len();
+        let mut i = 0;
+        while i + 2 < n && z_m > UPPER[i + 1].0 {
+            i += 1;
+        }
+        let (z0, _, _, r0) = UPPER[i];
+        let (z1, _, _, r1) = UPPER[i + 1];
+        r0 * ((r1 / r0).ln() * (z_m - z0) / (z1 - z0)).exp()
     }
 }
 

@@ -18,8 +18,8 @@
 //!   (great circle on the mean sphere) at most max_range, intercept no earlier than burnout.
 //! - Drag on the interceptor, J2, divert and seeker limits are ignored; the threat's own trajectory
 //!   carries whatever physics it was flown with.
-//! - The window is found on a time grid of at most 60 s spacing (8 to 32 points) refined by bisection
-//!   to 0.1 s; feasible intervals shorter than the grid spacing can be missed, and if the feasible set
+//! - The window is found on a time grid of at most 90 s spacing (6 to 24 intervals) refined by
+//!   bisection to 0.5 s; feasible intervals shorter than the grid spacing can be missed, and if the feasible set
 //!   is several disjoint intervals only its first and last points are reported.
 
 use crate::lambert::{Way, lambert};
@@ -152,14 +152,14 @@ pub fn intercept_window(
     if !(t1 > t0) || !(kin.burnout_speed_m_s > 0.0) {
         return None;
     }
-    let n = (((t1 - t0) / 60.0).ceil() as usize).clamp(8, 32);
+    let n = (((t1 - t0) / 90.0).ceil() as usize).clamp(6, 24);
     let dt = (t1 - t0) / n as f64;
     let at = |t: f64| reach_at(threat, site, kin, decision_time_s, rotation, t);
     let grid: Vec<Option<InterceptPoint>> = (0..=n).map(|i| at(t0 + dt * i as f64)).collect();
     let first = grid.iter().position(Option::is_some)?;
     let last = grid.iter().rposition(Option::is_some)?;
     let refine = |mut good: f64, mut bad: f64, mut best: InterceptPoint| {
-        while (good - bad).abs() > 0.1 {
+        while (good - bad).abs() > 0.5 {
             let mid = 0.5 * (good + bad);
             match at(mid) {
                 Some(p) => {

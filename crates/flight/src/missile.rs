@@ -7,7 +7,7 @@ use crate::coast::{CoastOptions, DragPhase, acceleration, coast_to_impact};
 use crate::earth_model::validate_point;
 use crate::integrate::rk4_step;
 use crate::lambert::{Way, lambert};
-use crate::targeting::{Shape, kepler_aim};
+use crate::targeting::{Shape, kepler_aim, kepler_aim_with_time};
 use crate::{EarthModel, FlightError, StateEci, Trajectory};
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::atmosphere::G0;
@@ -302,12 +302,19 @@ pub fn fly(
     let mut virtual_aim = aim_ecef;
     let mut samples = Vec::with_capacity(256);
     let mut last_miss = f64::INFINITY;
+    let mut last_tof: Option<f64> = None;
     for iteration in 1..=plan.max_iterations {
         samples.clear();
         let (burnout, speed, gamma) = match boost {
             Boost::None => {
                 let r_b = model.rotation.ecef_to_eci(&model.to_ecef(launch), launch_time_s);
-                let k = kepler_aim(model, &r_b, launch_time_s, &virtual_aim, plan.shape, plan.way)?;
+                let k = match (plan.shape, last_tof) {
+                    (Shape::MinimumEnergy, Some(tof)) => {
+                        kepler_aim_with_time(model, &r_b, launch_time_s, &virtual_aim, tof, plan.way)?
+                    }
+                    _ => kepler_aim(model, &r_b, launch_time_s, &virtual_aim, plan.shape, plan.way)?,
+                };
+                last_tof = Some(k.flight_time_s);
                 let b = StateEci { t_s: launch_time_s, pos: r_b, vel: k.vel };
                 samples.push(b);
                 (b, k.relative_speed_m_s, k.relative_gamma_rad)

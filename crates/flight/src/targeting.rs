@@ -304,7 +304,28 @@ pub fn kepler_aim(
             ev(t)?
         }
     };
-    // Sub-orbital and above-surface checks.
+    check_arc(model, r_b, chosen, way)
+}
+
+/// The Keplerian aim for a given free-flight time (no shape search): what the aim-point corrections
+/// of a minimum-energy flight use after the first pass, where the minimum-energy time is known and the
+/// speed is stationary in it. Same checks as [`kepler_aim`].
+pub fn kepler_aim_with_time(
+    model: &EarthModel,
+    r_b: &Eci,
+    t_b: f64,
+    aim: &Ecef,
+    flight_time_s: f64,
+    way: Way,
+) -> Result<KeplerAim, FlightError> {
+    let k = eval(model, r_b, t_b, aim, way, flight_time_s)?;
+    check_arc(model, r_b, k, way)
+}
+
+/// Sub-orbital and above-surface checks of an arc.
+fn check_arc(model: &EarthModel, r_b: &Eci, chosen: KeplerAim, way: Way) -> Result<KeplerAim, FlightError> {
+    let mu = model.mu();
+    let escape = (2.0 * mu / r_b.0.norm()).sqrt();
     let inertial = chosen.vel.0.norm();
     if inertial >= escape {
         return Err(FlightError::Escapes { speed_m_s: chosen.relative_speed_m_s, escape_m_s: escape });

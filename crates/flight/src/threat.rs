@@ -12,7 +12,7 @@
 use crate::coast::{CoastOptions, DragPhase, coast_to_impact};
 use crate::lambert::Way;
 use crate::missile::validate_pair;
-use crate::targeting::{Shape, kepler_aim};
+use crate::targeting::{Shape, kepler_aim, kepler_aim_with_time};
 use crate::trajectory::{StateEci, Trajectory};
 use crate::{EarthModel, Figure, FlightError};
 use shieldnet_earth::gravity::GravityModel;
@@ -74,8 +74,13 @@ pub fn fly_threat(
     let mut virtual_aim = aim_ecef;
     let mut coast = Vec::with_capacity(128);
     let mut miss = f64::INFINITY;
+    let mut last_tof: Option<f64> = None;
     for _ in 0..MAX_ITERATIONS {
-        let k = kepler_aim(&model, &r_b_eci, t_burnout, &virtual_aim, Shape::MinimumEnergy, Way::Short)?;
+        let k = match last_tof {
+            Some(tof) => kepler_aim_with_time(&model, &r_b_eci, t_burnout, &virtual_aim, tof, Way::Short)?,
+            None => kepler_aim(&model, &r_b_eci, t_burnout, &virtual_aim, Shape::MinimumEnergy, Way::Short)?,
+        };
+        last_tof = Some(k.flight_time_s);
         let start = StateEci { t_s: t_burnout, pos: r_b_eci, vel: k.vel };
         coast.clear();
         coast.push(start);
