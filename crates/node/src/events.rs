@@ -49,6 +49,15 @@ pub struct LaunchOrder {
     pub intercept_time_s: f64,
 }
 
+/// A new aim point for an interceptor in flight (in-flight target update from the latest picture).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AimUpdate {
+    /// The node's engagement id.
+    pub engagement_id: u32,
+    /// Predicted threat position at the engagement's intercept time.
+    pub aim_point: Ecef,
+}
+
 /// Something that happened inside the node, for the run's event log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum NodeEvent {
@@ -105,6 +114,8 @@ pub struct NodeOutput {
     pub outgoing: Vec<Outgoing>,
     /// Launch orders for own batteries.
     pub launches: Vec<LaunchOrder>,
+    /// In-flight target updates for own interceptors.
+    pub aim_updates: Vec<AimUpdate>,
     /// Events.
     pub events: Vec<NodeEvent>,
     /// The fused picture at the end of the step.

@@ -15,5 +15,5 @@ pub mod events;
 pub mod party_node;
 
 pub use config::{NodeConfig, Policy, ShareTo};
-pub use events::{EngagementOutcome, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+pub use events::{AimUpdate, EngagementOutcome, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
 pub use party_node::PartyNode;

@@ -1,7 +1,9 @@
 //! The party node state machine.
 
 use crate::config::NodeConfig;
-use crate::events::{LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+use nalgebra::Vector3;
+use shieldnet_earth::Ecef;
 use shieldnet_engagement::coordination::{Claim, precedes};
 use shieldnet_engagement::feasibility::window;
 use shieldnet_engagement::planner::{BatteryState, Candidate, plan_one_round_per_threat};
@@ -10,7 +12,7 @@ use shieldnet_fusion::messages::MESSAGE_VERSION;
 use shieldnet_fusion::{
     Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message, TrackReport,
 };
-use shieldnet_tracking::Tracker;
+use shieldnet_tracking::{Tracker, motion};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A source track: (party id, that party's own track id).
@@ -34,7 +36,16 @@ struct Engagement {
     status: Status,
     launch_time_s: f64,
     intercept_time_s: f64,
+    /// Predicted intercept point (ECEF, m).
+    aim: Vector3<f64>,
 }
+
+/// Seconds before intercept after which the kill vehicle's own seeker takes over and the node stops
+/// sending in-flight target updates.
+const SEEKER_HANDOVER_S: f64 = 5.0;
+/// Distance within which a track predicted to an engagement's intercept time is taken to be its threat
+/// when the engagement's source tracks have all been dropped, m.
+const REACQUIRE_GATE_M: f64 = 20_000.0;
 
 #[derive(Debug, Clone)]
 struct PartnerClaim {
@@ -126,6 +137,7 @@ impl PartyNode {
         let picture = self.fuser.picture(now, &confirmed);
         self.share_tracks(now, &mut out);
         self.launch_due(now, &picture, &mut out);
+        self.update_aims(now, &picture, &mut out);
         if now + 1e-9 >= self.next_decision_s {
             self.next_decision_s = now + self.cfg.decision_interval_s;
             self.plan(now, &picture, &mut out);
@@ -145,7 +157,8 @@ impl PartyNode {
                     if a.status == EngagementStatus::Cancelled {
                         self.partner_claims.remove(&key);
                     } else {
-                        let rank = self.cfg.party_order.iter().position(|p| *p == m.sender).unwrap_or(usize::MAX);
+                        let rank =
+                            self.cfg.party_order.iter().position(|p| *p == m.sender).unwrap_or(usize::MAX);
                         self.partner_claims.insert(
                             key,
                             PartnerClaim {
@@ -179,7 +192,8 @@ impl PartyNode {
     }
 
     fn announce(&mut self, body: Body, now: f64, out: &mut NodeOutput) {
-        let targets: Vec<String> = self.cfg.share.iter().filter(|s| s.engagements).map(|s| s.to.clone()).collect();
+        let targets: Vec<String> =
+            self.cfg.share.iter().filter(|s| s.engagements).map(|s| s.to.clone()).collect();
         for to in targets {
             let message = self.next_message(now, body.clone());
             out.outgoing.push(Outgoing { to, message });
@@ -215,8 +229,43 @@ impl PartyNode {
         s
     }
 
-    fn find_track<'p>(&self, picture: &'p [FusedTrack], sources: &[Source]) -> Option<&'p FusedTrack> {
-        picture.iter().find(|f| self.sources_of(f).iter().any(|s| sources.contains(s)))
+    fn reacquire(&mut self, k: usize, picture: &[FusedTrack]) -> Option<usize> {
+        let e = &self.engagements[k];
+        if let Some(i) = picture.iter().position(|f| self.sources_of(f).iter().any(|s| e.sources.contains(s)))
+        {
+            return Some(i);
+        }
+        let best = picture
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !self.sources_of(f).iter().any(|s| self.dead.contains(s)))
+            .map(|(i, f)| {
+                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+                (i, (x.fixed_rows::<3>(0).into_owned() - e.aim).norm())
+            })
+            .filter(|(_, d)| *d < REACQUIRE_GATE_M)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)?;
+        self.engagements[k].sources = self.sources_of(&picture[best]);
+        Some(best)
+    }
+
+    /// In-flight target updates: each own interceptor in flight is re-aimed at its threat's predicted
+    /// position at the intercept time, from the latest picture, until seeker hand-over.
+    fn update_aims(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            if e.status != Status::Launched || e.intercept_time_s - now < SEEKER_HANDOVER_S {
+                continue;
+            }
+            let Some(i) = self.reacquire(k, picture) else { continue };
+            let f = &picture[i];
+            let e = &self.engagements[k];
+            let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+            let aim = x.fixed_rows::<3>(0).into_owned();
+            self.engagements[k].aim = aim;
+            out.aim_updates.push(AimUpdate { engagement_id: self.engagements[k].id, aim_point: Ecef(aim) });
+        }
     }
 
     fn launch_due(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
@@ -231,41 +280,46 @@ impl PartyNode {
                 && self.partner_claims.values().any(|c| {
                     c.sources.iter().any(|s| e.sources.contains(s))
                         && precedes(
-                            &Claim { party_rank: c.rank, launched: c.launched, intercept_time_s: c.intercept_time_s },
+                            &Claim {
+                                party_rank: c.rank,
+                                launched: c.launched,
+                                intercept_time_s: c.intercept_time_s,
+                            },
                             &mine,
                         )
                 });
-            let reason = if outranked {
-                Some("a partner's engagement of the same threat takes precedence".to_string())
+            let decision = if outranked {
+                Err("a partner's engagement of the same threat takes precedence")
             } else {
-                match self.find_track(picture, &e.sources) {
-                    None => Some("track lost before launch".to_string()),
-                    Some(f) => {
+                match self.reacquire(k, picture) {
+                    None => Err("track lost before launch"),
+                    Some(i) => {
+                        let f = &picture[i];
+                        let e = &self.engagements[k];
                         let bat = &self.batteries[e.battery];
-                        let solution = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets)
-                            .and_then(|a| window(&a.path, &bat.site, &bat.kinematics, now));
-                        match solution {
-                            None => Some("no longer feasible at launch time".to_string()),
-                            Some(w) => {
-                                let order = LaunchOrder {
-                                    engagement_id: e.id,
-                                    battery: bat.index,
-                                    aim_point: w.earliest.point,
-                                    intercept_time_s: w.earliest.intercept_time_s,
-                                };
-                                self.launch(k, order, now, out);
-                                None
-                            }
-                        }
+                        assess(&f.state, &f.cov, f.time_s, &self.cfg.assets)
+                            .and_then(|a| window(&a.path, &bat.site, &bat.kinematics, now))
+                            .map(|w| LaunchOrder {
+                                engagement_id: e.id,
+                                battery: bat.index,
+                                aim_point: w.earliest.point,
+                                intercept_time_s: w.earliest.intercept_time_s,
+                            })
+                            .ok_or("no longer feasible at launch time")
                     }
                 }
             };
-            if let Some(reason) = reason {
-                let e = &mut self.engagements[k];
-                e.status = Status::Cancelled;
-                let body = Body::Engagement(announcement(e, &self.batteries, EngagementStatus::Cancelled));
-                out.events.push(NodeEvent::EngagementCancelled { engagement: e.id, reason });
-                self.announce(body, now, out);
+            match decision {
+                Ok(order) => self.launch(k, order, now, out),
+                Err(reason) => {
+                    let e = &mut self.engagements[k];
+                    e.status = Status::Cancelled;
+                    let body =
+                        Body::Engagement(announcement(e, &self.batteries, EngagementStatus::Cancelled));
+                    out.events
+                        .push(NodeEvent::EngagementCancelled { engagement: e.id, reason: reason.into() });
+                    self.announce(body, now, out);
+                }
             }
         }
     }
@@ -275,6 +329,7 @@ impl PartyNode {
         e.status = Status::Launched;
         e.launch_time_s = now;
         e.intercept_time_s = order.intercept_time_s;
+        e.aim = order.aim_point.0;
         let bat = &mut self.batteries[e.battery];
         bat.rounds_left = bat.rounds_left.saturating_sub(1);
         out.launches.push(order);
@@ -291,7 +346,8 @@ impl PartyNode {
                 continue;
             }
             let engaged_by_me = self.engagements.iter().any(|e| {
-                matches!(e.status, Status::Planned | Status::Launched) && e.sources.iter().any(|s| sources.contains(s))
+                matches!(e.status, Status::Planned | Status::Launched)
+                    && e.sources.iter().any(|s| sources.contains(s))
             });
             let claimed_by_partner = self.cfg.policy.coordinate
                 && self.partner_claims.values().any(|c| c.sources.iter().any(|s| sources.contains(s)));
@@ -323,7 +379,9 @@ impl PartyNode {
         let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
         let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
         for shot in shots {
-            let Some((_, sources, _, _)) = assessed.iter().find(|(id, ..)| *id == shot.track_id) else { continue };
+            let Some((_, sources, _, _)) = assessed.iter().find(|(id, ..)| *id == shot.track_id) else {
+                continue;
+            };
             let Some(battery) = self.batteries.iter().position(|b| b.index == shot.battery) else { continue };
             let e = Engagement {
                 id: self.engagements.len() as u32 + 1,
@@ -332,6 +390,7 @@ impl PartyNode {
                 status: Status::Planned,
                 launch_time_s: shot.opportunity.launch_time_s,
                 intercept_time_s: shot.opportunity.intercept_time_s,
+                aim: shot.opportunity.point.0,
             };
             out.events.push(NodeEvent::EngagementPlanned {
                 engagement: e.id,
@@ -347,7 +406,11 @@ impl PartyNode {
     }
 }
 
-fn announcement(e: &Engagement, batteries: &[BatteryState], status: EngagementStatus) -> EngagementAnnouncement {
+fn announcement(
+    e: &Engagement,
+    batteries: &[BatteryState],
+    status: EngagementStatus,
+) -> EngagementAnnouncement {
     EngagementAnnouncement {
         engagement_id: e.id,
         sources: e.sources.clone(),

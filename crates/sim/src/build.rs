@@ -113,10 +113,9 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
         .collect::<Result<_, SimError>>()?;
     let mut threats = Vec::new();
     for raid in &scn.raids {
-        let mt = scn
-            .missile_types
-            .get(&raid.missile)
-            .ok_or_else(|| SimError::Invalid(format!("raid '{}': unknown missile type '{}'", raid.id, raid.missile)))?;
+        let mt = scn.missile_types.get(&raid.missile).ok_or_else(|| {
+            SimError::Invalid(format!("raid '{}': unknown missile type '{}'", raid.id, raid.missile))
+        })?;
         let aim = match (&raid.aim_asset, raid.aim_lat_deg, raid.aim_lon_deg) {
             (Some(id), _, _) => assets
                 .iter()
@@ -264,6 +263,13 @@ pub fn epoch_julian_date(dt: &toml::value::Datetime) -> Result<f64, SimError> {
         toml::value::Offset::Custom { minutes } => minutes,
     };
     let second = f64::from(t.second.unwrap_or(0)) + f64::from(t.nanosecond.unwrap_or(0)) * 1e-9;
-    let jd = julian_date(i32::from(d.year), u32::from(d.month), u32::from(d.day), u32::from(t.hour), u32::from(t.minute), second);
+    let jd = julian_date(
+        i32::from(d.year),
+        u32::from(d.month),
+        u32::from(d.day),
+        u32::from(t.hour),
+        u32::from(t.minute),
+        second,
+    );
     Ok(jd - f64::from(offset_min) / 1440.0)
 }

@@ -31,9 +31,12 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<u64> = (0..4).map(|_| 0).scan(stream(1, 0, "radar", 3), |r, _| Some(r.next_u64())).collect();
-        let b: Vec<u64> = (0..4).map(|_| 0).scan(stream(1, 0, "radar", 3), |r, _| Some(r.next_u64())).collect();
-        let c: Vec<u64> = (0..4).map(|_| 0).scan(stream(1, 0, "radar", 4), |r, _| Some(r.next_u64())).collect();
+        let a: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(1, 0, "radar", 3), |r, _| Some(r.next_u64())).collect();
+        let b: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(1, 0, "radar", 3), |r, _| Some(r.next_u64())).collect();
+        let c: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(1, 0, "radar", 4), |r, _| Some(r.next_u64())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(stream(1, 1, "radar", 3).next_u64(), a[0]);

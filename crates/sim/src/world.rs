@@ -218,12 +218,20 @@ impl<'a> World<'a> {
                         self.killed[j] = Some((ti, f.party));
                     }
                     let what = if killed { "destroyed" } else { "survived (Pk draw)" };
-                    (killed, self.s.threats[j].id.clone(), format!("{what}; homing miss {:.1} km", miss / 1e3))
+                    (
+                        killed,
+                        self.s.threats[j].id.clone(),
+                        format!("{what}; homing miss {:.1} km", miss / 1e3),
+                    )
                 }
                 Some((j, miss)) => (
                     false,
                     self.s.threats[j].id.clone(),
-                    format!("missed: threat {:.1} km from the aim point, beyond the {:.0} km divert", miss / 1e3, divert / 1e3),
+                    format!(
+                        "missed: threat {:.1} km from the aim point, beyond the {:.0} km divert",
+                        miss / 1e3,
+                        divert / 1e3
+                    ),
                 ),
                 None => (false, "none".into(), "missed: no threat near the aim point".into()),
             };
@@ -266,7 +274,7 @@ impl<'a> World<'a> {
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
         let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.nodes.len()];
-        for r in 0..self.s.radars.len() {
+        for (r, rng) in rngs.iter_mut().enumerate() {
             let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
             for lt in times {
                 let targets: Vec<(u32, Ecef)> = (0..self.s.threats.len())
@@ -274,7 +282,7 @@ impl<'a> World<'a> {
                     .filter_map(|j| self.threat_ecef(j, lt).map(|p| (j as u32, p)))
                     .collect();
                 let radar = &self.s.radars[r];
-                let scan = radar.look(lt, &targets, &mut rngs[r]);
+                let scan = radar.look(lt, &targets, rng);
                 let p = radar.party as usize;
                 let radar_id = radar.spec.id.clone();
                 for d in &scan.detections {
@@ -321,7 +329,10 @@ impl<'a> World<'a> {
         }
         self.pending = keep;
         due.sort_by(|a, b| {
-            a.deliver_s.total_cmp(&b.deliver_s).then(a.from.cmp(&b.from)).then(a.message.seq.cmp(&b.message.seq))
+            a.deliver_s
+                .total_cmp(&b.deliver_s)
+                .then(a.from.cmp(&b.from))
+                .then(a.message.seq.cmp(&b.message.seq))
         });
         let mut inboxes = vec![Vec::new(); self.nodes.len()];
         for m in due {
@@ -330,7 +341,13 @@ impl<'a> World<'a> {
         inboxes
     }
 
-    fn handle_output(&mut self, p: u32, t: f64, out: shieldnet_node::NodeOutput, link_rngs: &mut [rand_chacha::ChaCha8Rng]) {
+    fn handle_output(
+        &mut self,
+        p: u32,
+        t: f64,
+        out: shieldnet_node::NodeOutput,
+        link_rngs: &mut [rand_chacha::ChaCha8Rng],
+    ) {
         for o in out.outgoing {
             let Some(to) = self.s.parties.iter().position(|x| *x == o.to) else { continue };
             // Only agreed links carry data: a message without an agreement never leaves its party.
@@ -341,7 +358,21 @@ impl<'a> World<'a> {
             let a = &self.s.agreements[k];
             let lost = a.loss > 0.0 && link_rngs[k].random::<f64>() < a.loss;
             if !lost {
-                self.pending.push(Pending { deliver_s: t + a.latency_s, from: p, to: to as u32, message: o.message });
+                self.pending.push(Pending {
+                    deliver_s: t + a.latency_s,
+                    from: p,
+                    to: to as u32,
+                    message: o.message,
+                });
+            }
+        }
+        for u in &out.aim_updates {
+            if let Some(f) = self
+                .in_flight
+                .iter_mut()
+                .find(|f| f.party == p && f.engagement_id == u.engagement_id && !f.resolved)
+            {
+                f.aim = u.aim_point;
             }
         }
         for l in out.launches {
@@ -352,7 +383,9 @@ impl<'a> World<'a> {
             let from = bat.state.site.to_ecef();
             let target = (0..self.s.threats.len())
                 .filter(|&j| self.alive(j, l.intercept_time_s))
-                .filter_map(|j| self.threat_ecef(j, l.intercept_time_s).map(|x| (j, (x.0 - l.aim_point.0).norm())))
+                .filter_map(|j| {
+                    self.threat_ecef(j, l.intercept_time_s).map(|x| (j, (x.0 - l.aim_point.0).norm()))
+                })
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .filter(|(_, d)| *d < 100e3)
                 .map(|(j, _)| j);
@@ -380,8 +413,16 @@ impl<'a> World<'a> {
                     self.tracks_confirmed[p as usize] += 1;
                     ("track_confirmed", format!("track {track}"), String::new())
                 }
-                NodeEvent::TrackDeleted { track } => ("track_deleted", format!("track {track}"), String::new()),
-                NodeEvent::EngagementPlanned { engagement, track, battery, launch_time_s, intercept_time_s } => (
+                NodeEvent::TrackDeleted { track } => {
+                    ("track_deleted", format!("track {track}"), String::new())
+                }
+                NodeEvent::EngagementPlanned {
+                    engagement,
+                    track,
+                    battery,
+                    launch_time_s,
+                    intercept_time_s,
+                } => (
                     "engagement_planned",
                     format!("engagement {engagement}"),
                     format!(

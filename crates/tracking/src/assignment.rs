@@ -46,8 +46,7 @@ pub fn solve_min(cost: &[Vec<f64>]) -> Option<Vec<usize>> {
             let mut index = usize::MAX;
             let mut lowest = f64::INFINITY;
             sr[i] = true;
-            for it in 0..num_remaining {
-                let j = remaining[it];
+            for (it, &j) in remaining.iter().enumerate().take(num_remaining) {
                 let r = min_val + cost[i][j] - u[i] - v[j];
                 if r < shortest[j] {
                     path[j] = i;

@@ -38,6 +38,15 @@ pub struct Track {
     pub(crate) history: u32,
     /// Number of looks recorded in `history` (saturates at the M-of-N window).
     pub(crate) looks: u32,
+    /// Factor on the process noise, raised when innovations show a manoeuvre the ballistic model does
+    /// not describe (thrust) and decaying back to 1 (continuous noise-level adjustment, Bar-Shalom, Li
+    /// and Kirubarajan, "Estimation with Applications to Tracking and Navigation", §11.2).
+    #[serde(default = "unit_scale")]
+    pub noise_scale: f64,
+}
+
+fn unit_scale() -> f64 {
+    1.0
 }
 
 impl Track {
@@ -71,6 +80,16 @@ impl Track {
         } else {
             self.consecutive_misses += 1;
         }
+    }
+
+    /// Adjusts the process-noise factor after an update with normalised innovation squared `nis`:
+    /// ×4 when `nis` exceeds the manoeuvre threshold (up to the cap), ×0.8 back toward 1 otherwise.
+    pub(crate) fn adapt_noise(&mut self, nis: f64, cfg: &crate::TrackerConfig) {
+        self.noise_scale = if nis > cfg.manoeuvre_nis {
+            (self.noise_scale * 4.0).min(cfg.max_noise_scale)
+        } else {
+            (self.noise_scale * 0.8).max(1.0)
+        };
     }
 
     /// Hits among the recorded looks.

@@ -24,6 +24,11 @@ pub struct TrackerConfig {
     pub init_velocity_sigma_m_s: f64,
     /// RMS position standard deviation beyond which a track is dropped, m.
     pub max_position_sigma_m: f64,
+    /// Normalised innovation squared above which a track's process noise is raised (manoeuvre, e.g. a
+    /// boosting missile that the ballistic model does not describe).
+    pub manoeuvre_nis: f64,
+    /// Largest factor by which process noise may be raised.
+    pub max_noise_scale: f64,
 }
 
 impl Default for TrackerConfig {
@@ -36,6 +41,8 @@ impl Default for TrackerConfig {
             gate_chi2: 16.27,
             init_velocity_sigma_m_s: 3_000.0,
             max_position_sigma_m: 50_000.0,
+            manoeuvre_nis: 11.34,
+            max_noise_scale: 400.0,
         }
     }
 }
@@ -84,7 +91,7 @@ impl Tracker {
         for t in &mut self.tracks {
             let dt = scan.time_s - t.time_s;
             if dt > 0.0 {
-                let (x, p) = ekf::predict(&t.state, &t.cov, dt, q);
+                let (x, p) = ekf::predict(&t.state, &t.cov, dt, q * t.noise_scale);
                 t.state = x;
                 t.cov = p;
                 t.time_s = scan.time_s;
@@ -130,6 +137,7 @@ impl Tracker {
                         let (x, p) = ekf::update(&t.state, &t.cov, inn, &meas[j].1);
                         t.state = x;
                         t.cov = p;
+                        t.adapt_noise(inn.distance_squared(), &self.cfg);
                     }
                     used[j] = true;
                     t.updates += 1;
@@ -179,6 +187,7 @@ impl Tracker {
                 consecutive_misses: 0,
                 history: 0,
                 looks: 0,
+                noise_scale: 1.0,
             };
             t.record_look(true, window);
             self.next_id += 1;
