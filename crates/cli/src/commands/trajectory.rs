@@ -236,10 +236,8 @@ fn run_inner(args: &TrajectoryArgs) -> Result<(), (i32, String)> {
     if !(args.miss_tolerance_km > 0.0 && args.miss_tolerance_km <= 1.0) {
         return Err((2, format!("--miss-tolerance-km must lie in (0, 1], got {}", args.miss_tolerance_km)));
     }
-    if let Some(b) = args.beta {
-        if !(b.is_finite() && b > 0.0) {
-            return Err((2, format!("--beta must be a positive number of kg/m², got {b}")));
-        }
+    if let Some(b) = args.beta.filter(|b| !(b.is_finite() && *b > 0.0)) {
+        return Err((2, format!("--beta must be a positive number of kg/m², got {b}")));
     }
     let beta = args.beta.or(match boost {
         Boost::None => Some(30_000.0),
