@@ -36,6 +36,9 @@ const AIM_TOLERANCE_M: f64 = 20.0;
 /// Aim-point corrections allowed.
 const MAX_ITERATIONS: u32 = 12;
 
+/// Longest step between stored trajectory samples, s.
+const SAMPLE_STEP_MAX_S: f64 = 5.0;
+
 /// Flies a ballistic missile from `launch` to `aim`, launched at `launch_time_s`: kinematic boost to
 /// the burnout point, then the minimum-energy coast (WGS-84, rotating Earth, J2) that hits the aim
 /// point within 20 m.
@@ -90,6 +93,13 @@ pub fn fly_threat(
         let horiz: Vec3 = east * d.dot(&east) + north * d.dot(&north);
         miss = horiz.norm();
         if miss < AIM_TOLERANCE_M {
+            // Fly the converged coast once more with short steps, so that sensors and filters reading
+            // the sampled trajectory through Hermite interpolation see it to well under a metre.
+            let mut dense = CoastOptions::fast();
+            dense.integrator.h_max = SAMPLE_STEP_MAX_S;
+            coast.clear();
+            coast.push(start);
+            coast_to_impact(&model, None, DragPhase::Always, &start, 0.0, &dense, Some(&mut coast))?;
             let mut samples = boost_samples(launch, &r_b, &coast[0], launch_time_s, t_burnout, rotation);
             samples.extend_from_slice(&coast);
             return Ok(Trajectory::new(samples, t_burnout));
