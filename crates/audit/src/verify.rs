@@ -795,10 +795,10 @@ pub fn verify_logs(
                 );
             }
             let sig = hex::decode_array::<64>(&b.signature).unwrap_or([0; 64]);
-            let sig_check = verify_digest_signature(trust, &b.sender, &r.digest, &sig);
+            let sig_check = || verify_digest_signature(trust, &b.sender, &r.digest, &sig);
             let Some(sender_log) = by_party.get(b.sender.as_str()) else {
                 *missing_logs.entry((me, b.sender.as_str())).or_default() += 1;
-                match sig_check {
+                match sig_check() {
                     Ok(()) => {}
                     Err(SigCheck::UnknownParty) => add(
                         me,
@@ -819,7 +819,7 @@ pub fn verify_logs(
                 continue;
             };
             match sender_log.sent.get(&b.msg_seq) {
-                None => match sig_check {
+                None => match sig_check() {
                     Ok(()) => add(
                         &b.sender,
                         None,
@@ -841,7 +841,7 @@ pub fn verify_logs(
                 },
                 Some(s) => {
                     if s.digest != r.digest {
-                        let valid = if sig_check.is_ok() { "valid" } else { "not valid" };
+                        let valid = if sig_check().is_ok() { "valid" } else { "not valid" };
                         add(
                             me,
                             at,
@@ -884,6 +884,21 @@ pub fn verify_logs(
                     K::PartnerCheckpointMismatch,
                     format!(
                         "log has {n} entries but {} signed a checkpoint over {} entries that {me} holds (entry {}, line {}): entries were removed",
+                        cp.party, cp.tree_size, pc.entry_seq, pc.line
+                    ),
+                );
+            } else if cp.is_final && n != cp.tree_size + 1 {
+                let what = if n == cp.tree_size {
+                    "the final checkpoint entry was removed"
+                } else {
+                    "entries follow it"
+                };
+                add(
+                    &cp.party,
+                    None,
+                    K::PartnerCheckpointMismatch,
+                    format!(
+                        "log has {n} entries but {} signed a final checkpoint over {} entries that {me} holds (entry {}, line {}): {what}",
                         cp.party, cp.tree_size, pc.entry_seq, pc.line
                     ),
                 );
