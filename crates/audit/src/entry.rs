@@ -306,16 +306,30 @@ impl DecodedEntry {
 
     /// The canonical line (without `\n`) for these fields.
     pub fn render(&self) -> String {
-        render_line(
+        let mut s = String::new();
+        self.render_into(&mut s, &self.body_json());
+        s
+    }
+
+    /// Renders the canonical line into `out` (cleared first), given the body's canonical JSON.
+    pub(crate) fn render_into(&self, out: &mut String, body_json: &str) {
+        out.clear();
+        render_line_into(
+            out,
             self.seq,
             self.t_s,
             &self.party,
             &self.kind_str,
-            &self.body_json(),
+            body_json,
             &self.prev_hash,
             &self.entry_hash,
             self.signature.as_ref(),
-        )
+        );
+    }
+
+    /// Recomputes the entry hash given the body's canonical JSON.
+    pub(crate) fn hash_with(&self, body_json: &str) -> [u8; 32] {
+        entry_hash(self.seq, self.t_s, &self.party, &self.kind_str, body_json, &self.prev_hash)
     }
 }
 
@@ -342,12 +356,25 @@ pub fn entry_hash(
 }
 
 fn json_string(out: &mut String, s: &str) {
-    // serde_json's string escaping; serializing a &str cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x7f) {
+        // Nothing to escape (the common case: ids, kinds, hex).
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        // serde_json's string escaping; serializing a &str cannot fail.
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    }
 }
 
 fn json_f64(out: &mut String, x: f64) {
-    out.push_str(&serde_json::to_string(&x).unwrap_or_default());
+    // serde_json's float form (ryu shortest round-trip, `.0` on integers); non-finite values, which the
+    // writer never produces, render as `null`.
+    let mut buf = Vec::with_capacity(24);
+    if serde_json::to_writer(&mut buf, &x).is_ok() {
+        out.push_str(std::str::from_utf8(&buf).unwrap_or("null"));
+    }
 }
 
 /// Renders a canonical line (see the module docs).
@@ -363,26 +390,41 @@ pub fn render_line(
     signature: Option<&[u8; SIGNATURE_LEN]>,
 ) -> String {
     let mut s = String::with_capacity(body_json.len() + 220);
+    render_line_into(&mut s, seq, t_s, party, kind, body_json, prev_hash, entry_hash, signature);
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_line_into(
+    s: &mut String,
+    seq: u64,
+    t_s: f64,
+    party: &str,
+    kind: &str,
+    body_json: &str,
+    prev_hash: &[u8; 32],
+    entry_hash: &[u8; 32],
+    signature: Option<&[u8; SIGNATURE_LEN]>,
+) {
     let _ = write!(s, "{{\"seq\":{seq},\"t_s\":");
-    json_f64(&mut s, t_s);
+    json_f64(s, t_s);
     s.push_str(",\"party\":");
-    json_string(&mut s, party);
+    json_string(s, party);
     s.push_str(",\"kind\":");
-    json_string(&mut s, kind);
+    json_string(s, kind);
     s.push_str(",\"body\":");
     s.push_str(body_json);
     s.push_str(",\"prev_hash\":\"");
-    s.push_str(&hex::encode(prev_hash));
+    hex::encode_into(s, prev_hash);
     s.push_str("\",\"entry_hash\":\"");
-    s.push_str(&hex::encode(entry_hash));
+    hex::encode_into(s, entry_hash);
     s.push('"');
     if let Some(sig) = signature {
         s.push_str(",\"signature\":\"");
-        s.push_str(&hex::encode(sig));
+        hex::encode_into(s, sig);
         s.push('"');
     }
     s.push('}');
-    s
 }
 
 /// Canonical JSON: object keys sorted by UTF-8 bytes, no whitespace, `serde_json` number and string

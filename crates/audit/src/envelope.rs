@@ -373,7 +373,7 @@ impl ReplayGuard {
     pub fn check(&mut self, env: &SignedEnvelope, now_s: f64) -> Result<(), AuthError> {
         let age = now_s - env.time_of_validity_s;
         // NaN in `now_s` makes both comparisons false: reject as stale rather than accept.
-        if !(age <= self.max_age_s) {
+        if age.partial_cmp(&self.max_age_s).is_none_or(|o| o.is_gt()) {
             self.stats.stale += 1;
             return Err(AuthError::Stale {
                 sender: env.sender.clone(),

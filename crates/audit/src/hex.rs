@@ -26,11 +26,17 @@ const DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// Encodes bytes as lowercase hex.
 pub fn encode(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0x0f)] as char);
-    }
+    encode_into(&mut s, bytes);
     s
+}
+
+/// Appends the lowercase hex of `bytes` to `out`.
+pub fn encode_into(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
 }
 
 fn nibble(c: u8, pos: usize) -> Result<u8, HexError> {
@@ -44,7 +50,7 @@ fn nibble(c: u8, pos: usize) -> Result<u8, HexError> {
 /// Decodes lowercase hex of any even length.
 pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(HexError::Length { expected: b.len() + 1, found: b.len() });
     }
     let mut out = Vec::with_capacity(b.len() / 2);
@@ -52,6 +58,20 @@ pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
         out.push((nibble(pair[0], 2 * i)? << 4) | nibble(pair[1], 2 * i + 1)?);
     }
     Ok(out)
+}
+
+/// Decodes lowercase hex into `out` (cleared first), reusing its allocation.
+pub fn decode_into(out: &mut Vec<u8>, s: &str) -> Result<(), HexError> {
+    out.clear();
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return Err(HexError::Length { expected: b.len() + 1, found: b.len() });
+    }
+    out.reserve(b.len() / 2);
+    for (i, pair) in b.chunks_exact(2).enumerate() {
+        out.push((nibble(pair[0], 2 * i)? << 4) | nibble(pair[1], 2 * i + 1)?);
+    }
+    Ok(())
 }
 
 /// Decodes lowercase hex of exactly `N` bytes.

@@ -22,14 +22,15 @@
 //!   log omits a message the sender signed; invalid → the receiver's entry is unsupported;
 //! * a sender never logs two different messages under one `msg_seq`;
 //! * every `partner_checkpoint` verifies under the partner's key, and the partner's log is consistent
-//!   with it: its first `tree_size` entries have the signed root (RFC 6962 consistency proof).
+//!   with it: its first `tree_size` entries have the signed root, and a final checkpoint is the
+//!   partner's last entry.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
 use ed25519_dalek::{Signature, VerifyingKey, verify_batch};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::checkpoint::{Checkpoint, EntryTree};
@@ -254,7 +255,9 @@ pub struct DecodedLog {
 }
 
 /// Splits a log into complete lines (1-based line numbers) and the incomplete tail, if any.
-fn split_lines(bytes: &[u8]) -> (Vec<(usize, &[u8])>, Option<&[u8]>) {
+type Lines<'a> = (Vec<(usize, &'a [u8])>, Option<&'a [u8]>);
+
+fn split_lines(bytes: &[u8]) -> Lines<'_> {
     let mut lines = Vec::new();
     let mut rest = bytes;
     let mut n = 0;
@@ -279,19 +282,49 @@ pub fn decode_log(bytes: &[u8]) -> DecodedLog {
     out
 }
 
-struct SentInfo {
+struct SentInfo<'a> {
     entry_seq: u64,
     line: usize,
     digest: [u8; 32],
     to: Vec<String>,
-    body: SentBody,
+    raw: &'a [u8],
 }
 
-struct ReceivedInfo {
+struct ReceivedInfo<'a> {
     entry_seq: u64,
     line: usize,
     digest: [u8; 32],
-    body: ReceivedBody,
+    sender: String,
+    msg_seq: u64,
+    signature: [u8; 64],
+    raw: &'a [u8],
+}
+
+/// Borrowed view of a `sent` body (avoids allocating per entry).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentRef<'a> {
+    msg_seq: u64,
+    sender: &'a str,
+    #[serde(borrow)]
+    to: Vec<&'a str>,
+    tov_s: f64,
+    payload: &'a str,
+    digest: &'a str,
+    signature: &'a str,
+}
+
+/// Borrowed view of a `received` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceivedRef<'a> {
+    msg_seq: u64,
+    sender: &'a str,
+    receiver: &'a str,
+    tov_s: f64,
+    payload: &'a str,
+    digest: &'a str,
+    signature: &'a str,
 }
 
 struct PartnerCp {
@@ -300,13 +333,15 @@ struct PartnerCp {
     cp: Checkpoint,
 }
 
-struct PartyOutcome {
+struct PartyOutcome<'a> {
     report: PartyReport,
     findings: Vec<Finding>,
-    sent: HashMap<u64, SentInfo>,
-    received: Vec<ReceivedInfo>,
+    sent: HashMap<u64, SentInfo<'a>>,
+    received: Vec<ReceivedInfo<'a>>,
     partner_cps: Vec<PartnerCp>,
     tree: EntryTree,
+    /// Recomputed roots at the sizes where the log has checkpoints.
+    own_roots: HashMap<u64, [u8; 32]>,
 }
 
 struct Ctx<'a> {
@@ -338,21 +373,26 @@ fn hex64(s: &str, what: &str) -> Result<[u8; 64], String> {
     hex::decode_array::<64>(s).map_err(|e| format!("{what}: {e}"))
 }
 
-/// Checks a message body's stored digest against its fields; returns (digest, payload).
+/// Checks a message body's stored digest against its fields; returns (digest, signature).
+#[allow(clippy::type_complexity)]
 fn check_message(
+    buf: &mut Vec<u8>,
     sender: &str,
     msg_seq: u64,
     tov_s: f64,
     payload_hex: &str,
     digest_hex: &str,
     sig_hex: &str,
-) -> Result<Result<[u8; 32], String>, String> {
-    let payload = hex::decode(payload_hex).map_err(|e| format!("payload: {e}"))?;
+) -> Result<Result<([u8; 32], [u8; 64]), String>, String> {
+    hex::decode_into(buf, payload_hex).map_err(|e| format!("payload: {e}"))?;
     let digest = hex32(digest_hex, "digest")?;
-    hex64(sig_hex, "signature")?;
-    let computed = envelope_digest(sender, msg_seq, tov_s, &payload);
+    let sig = hex64(sig_hex, "signature")?;
+    if crate::keys::validate_party_id(sender).is_err() {
+        return Err(format!("invalid sender id {sender:?}"));
+    }
+    let computed = envelope_digest(sender, msg_seq, tov_s, buf);
     Ok(if computed == digest {
-        Ok(digest)
+        Ok((digest, sig))
     } else {
         Err(format!(
             "stored digest {} does not match the digest {} of the stored envelope fields",
@@ -362,12 +402,12 @@ fn check_message(
     })
 }
 
-fn verify_party(
+fn verify_party<'a>(
     party: &str,
-    bytes: &[u8],
+    bytes: &'a [u8],
     trust: &TrustStore,
     policies: &[&dyn PolicyCheck],
-) -> PartyOutcome {
+) -> PartyOutcome<'a> {
     use FindingKind as K;
     let mut cx = Ctx { party, findings: Vec::new() };
     let key: Option<VerifyingKey> = trust.get(party).copied();
@@ -390,10 +430,12 @@ fn verify_party(
         received: 0,
         decisions: 0,
     };
-    let mut sent: HashMap<u64, SentInfo> = HashMap::new();
+    let mut sent: HashMap<u64, SentInfo<'a>> = HashMap::new();
+    let mut payload_buf = Vec::new();
     let mut received = Vec::new();
     let mut partner_cps = Vec::new();
     let mut tree = EntryTree::new();
+    let mut own_roots = HashMap::new();
     let mut expected_seq: u64 = 0;
     let mut prev: Option<[u8; 32]> = Some([0; 32]);
     let mut last_t = f64::NEG_INFINITY;
@@ -420,8 +462,8 @@ fn verify_party(
         };
         let at = Some((e.seq, line_no));
         last_complete = Some((e.seq, line_no));
-        canonical.clear();
-        canonical.push_str(&e.render());
+        let body_json = e.body_json();
+        e.render_into(&mut canonical, &body_json);
         if canonical.as_bytes() != raw {
             let pos = canonical
                 .bytes()
@@ -455,7 +497,7 @@ fn verify_party(
         } else {
             last_t = e.t_s;
         }
-        let h = e.compute_hash();
+        let h = e.hash_with(&body_json);
         if h != e.entry_hash {
             cx.add(at, K::HashMismatch, "entry content does not match its entry_hash (entry altered)");
         }
@@ -534,6 +576,8 @@ fn verify_party(
                             signature,
                         };
                         let mut ok = true;
+                        let computed = tree.root();
+                        own_roots.insert(tree.len(), computed);
                         if tree_size != tree.len() || tree_size != e.seq {
                             cx.add(
                                 at,
@@ -544,7 +588,7 @@ fn verify_party(
                                 ),
                             );
                             ok = false;
-                        } else if tree.root() != root {
+                        } else if computed != root {
                             cx.add(
                                 at,
                                 K::CheckpointMismatch,
@@ -591,19 +635,20 @@ fn verify_party(
             }
             Some(EntryKind::Sent) => {
                 report.sent += 1;
-                match body::<SentBody>(&e) {
+                match SentRef::deserialize(&e.body).map_err(|err| format!("sent body: {err}")) {
                     Err(m) => cx.add(at, K::Malformed, m),
                     Ok(b) => match check_message(
-                        &b.sender,
+                        &mut payload_buf,
+                        b.sender,
                         b.msg_seq,
                         b.tov_s,
-                        &b.payload,
-                        &b.digest,
-                        &b.signature,
+                        b.payload,
+                        b.digest,
+                        b.signature,
                     ) {
                         Err(m) => cx.add(at, K::Malformed, m),
                         Ok(Err(m)) => cx.add(at, K::DigestMismatch, m),
-                        Ok(Ok(digest)) => {
+                        Ok(Ok((digest, _))) => {
                             if b.sender != party {
                                 cx.add(at, K::WrongParty, format!("sent entry names sender {:?}", b.sender));
                             }
@@ -618,9 +663,10 @@ fn verify_party(
                                 ),
                                 Some(_) => {}
                                 None => {
+                                    let to = b.to.iter().map(|s| (*s).to_owned()).collect();
                                     sent.insert(
                                         b.msg_seq,
-                                        SentInfo { entry_seq: e.seq, line: line_no, digest, to: b.to.clone(), body: b },
+                                        SentInfo { entry_seq: e.seq, line: line_no, digest, to, raw },
                                     );
                                 }
                             }
@@ -630,19 +676,20 @@ fn verify_party(
             }
             Some(EntryKind::Received) => {
                 report.received += 1;
-                match body::<ReceivedBody>(&e) {
+                match ReceivedRef::deserialize(&e.body).map_err(|err| format!("received body: {err}")) {
                     Err(m) => cx.add(at, K::Malformed, m),
                     Ok(b) => match check_message(
-                        &b.sender,
+                        &mut payload_buf,
+                        b.sender,
                         b.msg_seq,
                         b.tov_s,
-                        &b.payload,
-                        &b.digest,
-                        &b.signature,
+                        b.payload,
+                        b.digest,
+                        b.signature,
                     ) {
                         Err(m) => cx.add(at, K::Malformed, m),
                         Ok(Err(m)) => cx.add(at, K::DigestMismatch, m),
-                        Ok(Ok(digest)) => {
+                        Ok(Ok((digest, signature))) => {
                             if b.receiver != party {
                                 cx.add(
                                     at,
@@ -650,7 +697,15 @@ fn verify_party(
                                     format!("received entry names receiver {:?}", b.receiver),
                                 );
                             }
-                            received.push(ReceivedInfo { entry_seq: e.seq, line: line_no, digest, body: b });
+                            received.push(ReceivedInfo {
+                                entry_seq: e.seq,
+                                line: line_no,
+                                digest,
+                                sender: b.sender.to_owned(),
+                                msg_seq: b.msg_seq,
+                                signature,
+                                raw,
+                            });
                         }
                     },
                 }
@@ -710,10 +765,14 @@ fn verify_party(
         };
         cx.add(None, K::Truncated, detail);
     }
-    PartyOutcome { report, findings: cx.findings, sent, received, partner_cps, tree }
+    PartyOutcome { report, findings: cx.findings, sent, received, partner_cps, tree, own_roots }
 }
 
-fn describe_difference(s: &SentBody, r: &ReceivedBody) -> String {
+fn describe_difference(sent_line: &[u8], received_line: &[u8]) -> String {
+    let sent = DecodedEntry::parse(0, sent_line).ok().and_then(|e| SentBody::deserialize(&e.body).ok());
+    let received =
+        DecodedEntry::parse(0, received_line).ok().and_then(|e| ReceivedBody::deserialize(&e.body).ok());
+    let (Some(s), Some(r)) = (sent, received) else { return "digests differ".to_owned() };
     let mut diffs = Vec::new();
     if s.tov_s != r.tov_s {
         diffs.push(format!("time of validity {} s sent vs {} s received", s.tov_s, r.tov_s));
@@ -781,7 +840,7 @@ pub fn verify_logs(
         let me = o.report.party.as_str();
         let mut seen: HashMap<(&str, u64), u64> = HashMap::new();
         for r in &o.received {
-            let b = &r.body;
+            let b = r;
             let at = Some((r.entry_seq, r.line));
             if let Some(first) = seen.insert((b.sender.as_str(), b.msg_seq), r.entry_seq) {
                 add(
@@ -794,7 +853,7 @@ pub fn verify_logs(
                     ),
                 );
             }
-            let sig = hex::decode_array::<64>(&b.signature).unwrap_or([0; 64]);
+            let sig = b.signature;
             let sig_check = || verify_digest_signature(trust, &b.sender, &r.digest, &sig);
             let Some(sender_log) = by_party.get(b.sender.as_str()) else {
                 *missing_logs.entry((me, b.sender.as_str())).or_default() += 1;
@@ -852,7 +911,7 @@ pub fn verify_logs(
                                 b.sender,
                                 s.entry_seq,
                                 s.line,
-                                describe_difference(&s.body, b),
+                                describe_difference(s.raw, r.raw),
                                 b.sender
                             ),
                         );
@@ -902,7 +961,13 @@ pub fn verify_logs(
                         cp.party, cp.tree_size, pc.entry_seq, pc.line
                     ),
                 );
-            } else if !partner.tree.has_prefix(cp.tree_size, &cp.root) {
+            } else if partner
+                .own_roots
+                .get(&cp.tree_size)
+                .copied()
+                .or_else(|| partner.tree.prefix_root(cp.tree_size))
+                != Some(cp.root)
+            {
                 add(
                     &cp.party,
                     None,

@@ -58,7 +58,10 @@ fn verify_accepts_genuine_and_rejects_forgeries() {
 fn every_truncation_and_oversize_is_rejected() {
     let b = env(7, 3.0).to_bytes();
     for n in 0..b.len() {
-        assert!(matches!(SignedEnvelope::decode(&b[..n]), Err(EnvelopeError::Truncated { .. })), "prefix {n}");
+        assert!(
+            matches!(SignedEnvelope::decode(&b[..n]), Err(EnvelopeError::Truncated { .. })),
+            "prefix {n}"
+        );
     }
     let mut long = b.clone();
     long.push(0);
@@ -126,7 +129,10 @@ fn replay_guard_rejects_replays_and_stale_messages() {
     g.admit(&env(8, 100.0), &trust, 100.2).unwrap();
     assert!(matches!(g.admit(&env(8, 100.0), &trust, 100.2), Err(AuthError::Replay { seq: 8, .. })));
     g.admit(&env(80, 101.0), &trust, 101.0).unwrap();
-    assert!(matches!(g.admit(&env(12, 101.0), &trust, 101.0), Err(AuthError::OutsideWindow { seq: 12, newest: 80, .. })));
+    assert!(matches!(
+        g.admit(&env(12, 101.0), &trust, 101.0),
+        Err(AuthError::OutsideWindow { seq: 12, newest: 80, .. })
+    ));
     assert!(matches!(g.admit(&env(81, 90.0), &trust, 101.0), Err(AuthError::Stale { seq: 81, .. })));
     assert!(matches!(g.admit(&env(82, 102.0), &trust, 101.0), Err(AuthError::Future { seq: 82, .. })));
     // The stale and future messages did not consume their sequence numbers.
