@@ -299,6 +299,77 @@ impl DecodedEntry {
         canonical_json(&self.body)
     }
 
+    /// A one-line human-readable description of the body (for `shieldnet audit show`).
+    pub fn describe(&self) -> String {
+        fn short(h: &str) -> &str {
+            h.get(..12).unwrap_or(h)
+        }
+        fn payload_text(hex_payload: &str) -> String {
+            let bytes = hex::decode(hex_payload).unwrap_or_default();
+            match std::str::from_utf8(&bytes) {
+                Ok(t) if t.chars().all(|c| !c.is_control()) => {
+                    let t: String = t.chars().take(60).collect();
+                    format!("{} B {t:?}", bytes.len())
+                }
+                _ => format!("{} B", bytes.len()),
+            }
+        }
+        let b = &self.body;
+        match self.kind {
+            Some(EntryKind::Open) => match OpenBody::deserialize(b) {
+                Ok(o) => format!(
+                    "log opened, key {}…, checkpoint every {}, entry signatures {}",
+                    short(&o.public_key),
+                    o.checkpoint_every,
+                    if o.sign_entries { "on" } else { "off" }
+                ),
+                Err(_) => canonical_json(b),
+            },
+            Some(EntryKind::Sent) => match SentBody::deserialize(b) {
+                Ok(m) => format!(
+                    "msg {} → {} (valid at {} s), {}, digest {}…",
+                    m.msg_seq,
+                    m.to.join(","),
+                    m.tov_s,
+                    payload_text(&m.payload),
+                    short(&m.digest)
+                ),
+                Err(_) => canonical_json(b),
+            },
+            Some(EntryKind::Received) => match ReceivedBody::deserialize(b) {
+                Ok(m) => format!(
+                    "msg {} ← {} (valid at {} s), {}, digest {}…",
+                    m.msg_seq,
+                    m.sender,
+                    m.tov_s,
+                    payload_text(&m.payload),
+                    short(&m.digest)
+                ),
+                Err(_) => canonical_json(b),
+            },
+            Some(EntryKind::Checkpoint) => match CheckpointBody::deserialize(b) {
+                Ok(c) => format!(
+                    "{}checkpoint over {} entries, root {}…",
+                    if c.is_final { "final " } else { "" },
+                    c.tree_size,
+                    short(&c.root)
+                ),
+                Err(_) => canonical_json(b),
+            },
+            Some(EntryKind::PartnerCheckpoint) => match PartnerCheckpointBody::deserialize(b) {
+                Ok(c) => format!(
+                    "{}'s {}checkpoint over {} entries, root {}…",
+                    c.party,
+                    if c.is_final { "final " } else { "" },
+                    c.tree_size,
+                    short(&c.root)
+                ),
+                Err(_) => canonical_json(b),
+            },
+            Some(EntryKind::Decision) | None => canonical_json(b),
+        }
+    }
+
     /// Recomputes the entry hash from the fields (using the claimed `prev_hash`).
     pub fn compute_hash(&self) -> [u8; 32] {
         entry_hash(self.seq, self.t_s, &self.party, &self.kind_str, &self.body_json(), &self.prev_hash)

@@ -66,6 +66,6 @@ pub use envelope::{
 pub use keys::{KeyError, PartyKeys, TrustStore};
 pub use log::{AuditLog, LogBuilder, LogConfig, LogError};
 pub use verify::{
-    DecodedLog, Finding, FindingKind, PartyReport, PolicyCheck, ReadError, VerifyReport, decode_log,
-    log_file_name, read_dir_logs, verify_dir, verify_logs,
+    DecodedLog, Finding, FindingKind, PartyReport, PolicyCheck, ReadError, TRUST_FILE_NAME, VerifyReport,
+    decode_log, log_file_name, read_dir_logs, verify_dir, verify_logs, write_dir_logs,
 };

@@ -212,6 +212,19 @@ pub fn log_file_name(party: &str) -> String {
     format!("audit-{party}.jsonl")
 }
 
+/// Name of the trust list a run writes beside the logs.
+pub const TRUST_FILE_NAME: &str = "trust.txt";
+
+/// Writes each party's log as `dir/audit-PARTY.jsonl` and the trust list as `dir/trust.txt` (the
+/// layout `shieldnet run --out DIR` produces and `shieldnet audit verify DIR` reads). Creates `dir`.
+pub fn write_dir_logs(dir: &Path, logs: &[(&str, &[u8])], trust: &TrustStore) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (party, bytes) in logs {
+        std::fs::write(dir.join(log_file_name(party)), bytes)?;
+    }
+    std::fs::write(dir.join(TRUST_FILE_NAME), trust.to_text())
+}
+
 /// Reads every `audit-PARTY.jsonl` in `dir`, sorted by party.
 pub fn read_dir_logs(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ReadError> {
     let io = |path: &Path, source| ReadError::Io { path: path.display().to_string(), source };
