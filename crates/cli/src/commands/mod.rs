@@ -6,6 +6,8 @@ mod scenario_source;
 mod scenarios;
 pub mod trajectory;
 
+pub mod audit;
+
 use clap::{Parser, Subcommand};
 
 /// Cooperative ballistic-missile defence: simulate, track, share, coordinate, verify.
@@ -27,6 +29,8 @@ pub enum Command {
     Scenario(scenarios::ScenarioCommand),
     /// Fly one ballistic missile from a launch point to an aim point.
     Trajectory(trajectory::TrajectoryArgs),
+    /// Verify or show the signed record of a run.
+    Audit(audit::AuditArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -36,5 +40,6 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Scenarios => scenarios::list(),
         Command::Scenario(cmd) => scenarios::execute(cmd),
         Command::Trajectory(args) => trajectory::run(&args),
+        Command::Audit(args) => audit::run(args),
     }
 }
