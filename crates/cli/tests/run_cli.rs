@@ -41,8 +41,14 @@ fn run_out_writes_the_four_csv_files_with_headers() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let expect = [
         ("truth.csv", "t_s,object,kind,lat_deg,lon_deg,alt_m,x_m,y_m,z_m"),
-        ("detections.csv", "t_s,party,radar,range_m,az_deg,el_deg,sigma_range_m,sigma_az_mrad,sigma_el_mrad,truth"),
-        ("tracks.csv", "t_s,party,track,source,lat_deg,lon_deg,alt_m,x_m,y_m,z_m,vx_m_s,vy_m_s,vz_m_s,sigma_pos_m"),
+        (
+            "detections.csv",
+            "t_s,party,radar,range_m,az_deg,el_deg,sigma_range_m,sigma_az_mrad,sigma_el_mrad,truth",
+        ),
+        (
+            "tracks.csv",
+            "t_s,party,track,source,lat_deg,lon_deg,alt_m,x_m,y_m,z_m,vx_m_s,vy_m_s,vz_m_s,sigma_pos_m",
+        ),
         ("events.csv", "t_s,kind,party,subject,detail"),
     ];
     for (file, header) in expect {
