@@ -56,7 +56,18 @@ fn main() {
     }
     println!(
         "{:<6} {:>9} {:>5} | {:>9} {:>9} {:>7} | {:<12} {:>8} {:>8} {:>9} {:>9} {:>7}",
-        "class", "W x T", "seeds", "exact ms", "max ms", "certif", "heuristic", "mean gap", "max gap", "mean ms", "max ms", "xMMR"
+        "class",
+        "W x T",
+        "seeds",
+        "exact ms",
+        "max ms",
+        "certif",
+        "heuristic",
+        "mean gap",
+        "max gap",
+        "mean ms",
+        "max ms",
+        "xMMR"
     );
     for (class, t) in specs {
         let w = class.weapon_types(t);

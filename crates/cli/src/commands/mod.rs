@@ -1,5 +1,7 @@
 //! Subcommands. Exit codes: 0 success, 1 a check failed (e.g. audit verify), 2 invalid input.
 
+pub mod wta;
+
 use clap::{Parser, Subcommand};
 
 /// Cooperative ballistic-missile defence: simulate, track, share, coordinate, verify.
@@ -14,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// List the built-in scenarios.
     Scenarios,
+    /// Solve a static weapon-target assignment instance (JSON).
+    Wta(wta::WtaArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -23,5 +27,6 @@ pub fn dispatch(cli: Cli) -> i32 {
             println!("(no built-in scenarios yet)");
             0
         }
+        Command::Wta(args) => wta::run(args),
     }
 }

@@ -126,7 +126,8 @@ pub(crate) fn solve_exact_with_deadline(inst: &WtaInstance, deadline: Option<Ins
         let mut added;
         let mut l;
         loop {
-            let lam: Vec<f64> = (0..p.w).map(|i| sep_alpha * center[i] + (1.0 - sep_alpha) * lam_lp[i]).collect();
+            let lam: Vec<f64> =
+                (0..p.w).map(|i| sep_alpha * center[i] + (1.0 - sep_alpha) * lam_lp[i]).collect();
             l = 0.0;
             added = 0;
             for j in 0..p.t {
@@ -358,7 +359,15 @@ fn tail_bound(a: f64, r: f64) -> f64 {
 
 impl<'a> Pricer<'a> {
     fn new(p: &'a Problem) -> Self {
-        Pricer { p, cands: Vec::new(), mult: Vec::new(), stack: Vec::new(), best_f: 0.0, best_stack: Vec::new(), nodes: 0 }
+        Pricer {
+            p,
+            cands: Vec::new(),
+            mult: Vec::new(),
+            stack: Vec::new(),
+            best_f: 0.0,
+            best_stack: Vec::new(),
+            nodes: 0,
+        }
     }
 
     fn setup(&mut self, j: usize, lambda: &[f64], delta: f64) {
@@ -410,7 +419,8 @@ impl<'a> Pricer<'a> {
         self.best_stack.clear();
         self.nodes = 0;
         self.dfs_best(0, v, 0.0);
-        let g = if self.nodes >= PRICING_NODES { self.fractional_bound(j).min(self.best_f) } else { self.best_f };
+        let g =
+            if self.nodes >= PRICING_NODES { self.fractional_bound(j).min(self.best_f) } else { self.best_f };
         let mut col: Vec<(usize, u32)> = Vec::new();
         for &k in &self.best_stack {
             let i = self.cands[k].0;

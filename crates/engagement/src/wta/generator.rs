@@ -52,9 +52,7 @@ pub fn generate(class: InstanceClass, targets: usize, seed: u64) -> WtaInstance 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let w = class.weapon_types(targets);
     let (target_values, count): (Vec<f64>, u32) = match class {
-        InstanceClass::D { mu } => {
-            ((0..targets).map(|_| rng.random_range(1..=100u32) as f64).collect(), mu)
-        }
+        InstanceClass::D { mu } => ((0..targets).map(|_| rng.random_range(1..=100u32) as f64).collect(), mu),
         _ => ((0..targets).map(|_| rng.random_range(25.0..100.0)).collect(), 1),
     };
     let weapons = (0..w)

@@ -142,7 +142,8 @@ pub(crate) fn assignment_fill(p: &Problem, s: &mut State) {
         return;
     }
     loop {
-        let free: Vec<usize> = (0..s.round_target.len()).filter(|&r| s.round_target[r] == usize::MAX).collect();
+        let free: Vec<usize> =
+            (0..s.round_target.len()).filter(|&r| s.round_target[r] == usize::MAX).collect();
         if free.is_empty() {
             break;
         }

@@ -44,14 +44,16 @@ mod tests {
 
     #[test]
     fn good_file_parses() {
-        let inst = parse_instance(r#"{"target_values":[10,20],"weapons":[{"count":2,"pk":[0.5,0.7]}]}"#).unwrap();
+        let inst =
+            parse_instance(r#"{"target_values":[10,20],"weapons":[{"count":2,"pk":[0.5,0.7]}]}"#).unwrap();
         assert_eq!(inst.total_rounds(), 2);
     }
 
     #[test]
     fn errors_name_position_and_field() {
-        let e = parse_instance("{\n \"target_values\": [1],\n \"weapons\": [{\"count\": -1, \"pk\": [0.5]}]\n}")
-            .unwrap_err();
+        let e =
+            parse_instance("{\n \"target_values\": [1],\n \"weapons\": [{\"count\": -1, \"pk\": [0.5]}]\n}")
+                .unwrap_err();
         match &e {
             WtaError::Json { line, message, .. } => {
                 assert_eq!(*line, 3);
@@ -67,7 +69,8 @@ mod tests {
         assert!(e.to_string().contains("target_values[0]"), "{e}");
         let e = parse_instance(r#"{"target_values":[1,2],"weapons":[{"count":1,"pk":[0.5]}]}"#).unwrap_err();
         assert!(matches!(e, WtaError::PkLength { weapon: 0, len: 1, targets: 2 }), "{e}");
-        let e = parse_instance(r#"{"target_values":[1],"weapons":[{"count":1,"pk":[0.5]}],"x":1}"#).unwrap_err();
+        let e =
+            parse_instance(r#"{"target_values":[1],"weapons":[{"count":1,"pk":[0.5]}],"x":1}"#).unwrap_err();
         assert!(e.to_string().contains("unknown field"), "{e}");
         assert!(parse_instance("{").is_err());
     }

@@ -63,18 +63,7 @@ impl Master {
         }
         let mut in_basis = vec![false; cols.len()];
         in_basis[..t].iter_mut().for_each(|b| *b = true);
-        Master {
-            t,
-            w,
-            m,
-            xb: rhs.clone(),
-            rhs,
-            cols,
-            basis,
-            in_basis,
-            slack_in_basis: vec![true; w],
-            binv,
-        }
+        Master { t, w, m, xb: rhs.clone(), rhs, cols, basis, in_basis, slack_in_basis: vec![true; w], binv }
     }
 
     pub fn add_column(&mut self, c: LpColumn) {

@@ -25,6 +25,9 @@
 //! seeds, iteration budgets, fixed tie-breaking). Only a run cut short by `time_limit` depends on
 //! the machine's speed; such a run reports `time_limited = true`.
 
+// Dense numeric kernels index several parallel arrays by the same (weapon, target) index.
+#![allow(clippy::needless_range_loop)]
+
 mod exact;
 pub mod generator;
 pub mod heuristics;

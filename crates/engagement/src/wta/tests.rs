@@ -91,8 +91,12 @@ fn exact_equals_brute_force_on_generated_6x6() {
 
 #[test]
 fn heuristics_never_beat_the_optimum_and_bounds_hold() {
-    for (class, t) in [(InstanceClass::A, 12), (InstanceClass::B, 10), (InstanceClass::C, 16), (InstanceClass::D { mu: 2 }, 12)]
-    {
+    for (class, t) in [
+        (InstanceClass::A, 12),
+        (InstanceClass::B, 10),
+        (InstanceClass::C, 16),
+        (InstanceClass::D { mu: 2 }, 12),
+    ] {
         for seed in 0..4 {
             let inst = generate(class, t, seed);
             let opt = solve(&inst, &SolveOptions::exact()).unwrap();
@@ -120,7 +124,8 @@ fn mmr_is_optimal_when_pk_depends_only_on_target() {
         let w = rng.random_range(1..=3usize);
         let weapons =
             (0..w).map(|_| WeaponType { count: rng.random_range(0..=2u32), pk: pk.clone() }).collect();
-        let inst = WtaInstance { target_values: (0..t).map(|_| rng.random_range(1.0..100.0)).collect(), weapons };
+        let inst =
+            WtaInstance { target_values: (0..t).map(|_| rng.random_range(1.0..100.0)).collect(), weapons };
         let bf = brute_force(&inst);
         let m = solve(&inst, &SolveOptions::heuristic(Heuristic::Mmr)).unwrap();
         assert_close(m.objective, bf, 1e-12, &format!("seed {seed}"));
@@ -215,7 +220,8 @@ fn certified_optima_of_stored_fixtures() {
     let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     names.sort();
     for path in names {
-        if path.extension().and_then(|e| e.to_str()) != Some("json") || path.to_string_lossy().ends_with(".opt.json")
+        if path.extension().and_then(|e| e.to_str()) != Some("json")
+            || path.to_string_lossy().ends_with(".opt.json")
         {
             continue;
         }
