@@ -87,11 +87,13 @@ pub(crate) fn solve_exact_with_deadline(inst: &WtaInstance, deadline: Option<Ins
     let mut pricer = Pricer::new(&p);
     let mut pool: Vec<LpColumn> =
         (0..p.t).map(|j| LpColumn { target: j, items: Vec::new(), cost: p.v[j] }).collect();
+    // Each target's most effective single rounds (the rest enter by pricing when needed).
+    const SINGLES: usize = 12;
     for j in 0..p.t {
-        for i in 0..p.w {
-            if p.count[i] > 0 && p.q(i, j) < 1.0 {
-                pool.push(LpColumn { target: j, items: vec![(i, 1)], cost: p.v[j] * p.q(i, j) });
-            }
+        let mut singles: Vec<usize> = (0..p.w).filter(|&i| p.count[i] > 0 && p.q(i, j) < 1.0).collect();
+        singles.sort_by(|&a, &b| p.q(a, j).total_cmp(&p.q(b, j)).then(a.cmp(&b)));
+        for &i in singles.iter().take(SINGLES) {
+            pool.push(LpColumn { target: j, items: vec![(i, 1)], cost: p.v[j] * p.q(i, j) });
         }
     }
     {

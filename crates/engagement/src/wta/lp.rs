@@ -123,7 +123,7 @@ impl Master {
         let m = self.m;
         let mut u = vec![0.0; m];
         for it in 0..max_iter {
-            if it % 200 == 199 {
+            if it % 1000 == 999 {
                 self.refactor();
             }
             let pi = self.duals();
