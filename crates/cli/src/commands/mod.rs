@@ -1,5 +1,10 @@
-//! Subcommands. Exit codes: 0 success, 1 a check failed (e.g. audit verify), 2 invalid input.
+//! Subcommands. Exit codes: 0 success, 1 a check failed or output could not be written, 2 invalid
+//! input (bad file, bad argument).
 
+mod run;
+mod scenario_source;
+mod scenarios;
+pub mod trajectory;
 pub mod wta;
 
 use clap::{Parser, Subcommand};
@@ -14,8 +19,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a scenario once (default: the built-in epaa-2015) and print who saw, shared and fired what.
+    Run(run::RunArgs),
     /// List the built-in scenarios.
     Scenarios,
+    /// Work with scenarios.
+    #[command(subcommand)]
+    Scenario(scenarios::ScenarioCommand),
+    /// Fly one ballistic missile from a launch point to an aim point.
+    Trajectory(trajectory::TrajectoryArgs),
     /// Solve a static weapon-target assignment instance (JSON).
     Wta(wta::WtaArgs),
 }
@@ -23,10 +35,10 @@ pub enum Command {
 /// Runs a parsed command and returns the process exit code.
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
-        Command::Scenarios => {
-            println!("(no built-in scenarios yet)");
-            0
-        }
+        Command::Run(args) => run::execute(args),
+        Command::Scenarios => scenarios::list(),
+        Command::Scenario(cmd) => scenarios::execute(cmd),
+        Command::Trajectory(args) => trajectory::run(&args),
         Command::Wta(args) => wta::run(args),
     }
 }

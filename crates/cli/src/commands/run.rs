@@ -1,0 +1,59 @@
+//! `shieldnet run`: one run of a scenario, printed as a summary or JSON, optionally written as CSV.
+
+use super::scenario_source;
+use clap::Args;
+use shieldnet_sim::{RunOptions, run};
+use std::path::PathBuf;
+
+/// Arguments of `shieldnet run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A built-in scenario name (see `shieldnet scenarios`) or a scenario file; default epaa-2015.
+    pub scenario: Option<String>,
+    /// Seed overriding the scenario's.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print the report as one JSON object instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Write truth.csv, detections.csv, tracks.csv and events.csv into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs the command; returns the exit code.
+pub fn execute(args: RunArgs) -> i32 {
+    let scn = match scenario_source::load(args.scenario.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return scenario_source::report(e),
+    };
+    let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some() };
+    let (report, record) = match run(&scn, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot run scenario {}: {e}", scn.scenario.name);
+            return 2;
+        }
+    };
+    if let (Some(dir), Some(record)) = (&args.out, &record)
+        && let Err(e) = shieldnet_export::write_run_dir(dir, &report, record)
+    {
+        eprintln!("error: {e}");
+        return 1;
+    }
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot encode the report: {e}");
+                return 1;
+            }
+        }
+    } else {
+        print!("{}", shieldnet_export::render_summary(&report));
+        if let Some(dir) = &args.out {
+            println!("wrote truth.csv, detections.csv, tracks.csv and events.csv to {}", dir.display());
+        }
+    }
+    0
+}

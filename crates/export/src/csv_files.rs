@@ -1,0 +1,56 @@
+//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv` and `events.csv` (columns documented in the
+//! README; one header row; times in seconds since the scenario epoch; angles in degrees; lengths in
+//! metres).
+
+use serde::Serialize;
+use shieldnet_sim::{RunRecord, RunReport};
+use std::path::{Path, PathBuf};
+
+/// A file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct ExportError {
+    /// The file.
+    pub path: PathBuf,
+    /// The cause.
+    #[source]
+    pub source: csv::Error,
+}
+
+/// Writes the four CSV files into `dir` (created if missing).
+pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Result<(), ExportError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExportError { path: dir.to_path_buf(), source: e.into() })?;
+    write(&dir.join("truth.csv"), &record.truth)?;
+    write(&dir.join("detections.csv"), &record.detections)?;
+    write(&dir.join("tracks.csv"), &record.tracks)?;
+    let events: Vec<EventRow<'_>> = report
+        .events
+        .iter()
+        .map(|e| EventRow {
+            t_s: e.t_s,
+            kind: &e.kind,
+            party: e.party.as_deref().unwrap_or(""),
+            subject: &e.subject,
+            detail: &e.detail,
+        })
+        .collect();
+    write(&dir.join("events.csv"), &events)
+}
+
+#[derive(Serialize)]
+struct EventRow<'a> {
+    t_s: f64,
+    kind: &'a str,
+    party: &'a str,
+    subject: &'a str,
+    detail: &'a str,
+}
+
+fn write<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), ExportError> {
+    let err = |source: csv::Error| ExportError { path: path.to_path_buf(), source };
+    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    for r in rows {
+        w.serialize(r).map_err(err)?;
+    }
+    w.flush().map_err(|e| err(e.into()))
+}

@@ -1,0 +1,8 @@
+//! Writers for a run's results: the human summary ([`summary`]) and the CSV files of `--out DIR`
+//! ([`csv_files`]).
+
+pub mod csv_files;
+pub mod summary;
+
+pub use csv_files::{ExportError, write_run_dir};
+pub use summary::render_summary;

@@ -1,0 +1,260 @@
+//! A party's fused picture: its own confirmed tracks, with partner tracks associated to them and fused
+//! by covariance intersection; partner tracks with no local counterpart enter the picture on their own.
+
+use crate::covariance_intersection;
+use crate::messages::TrackReport;
+use shieldnet_tracking::assignment::{FORBIDDEN, assign_with_dummies};
+use shieldnet_tracking::{Cov6, State6, Track, ekf};
+use std::collections::BTreeMap;
+
+/// Fused-track ids at or above this value denote tracks known only from a partner; below it, the id is
+/// the party's own track id.
+pub const PARTNER_ID_BASE: u32 = 1_000_000;
+
+/// Cost bonus for keeping last update's pairing (track-identity continuity), in units of χ².
+const CONTINUITY_BONUS: f64 = 4.0;
+
+/// Key of a partner track: (partner party, partner's track id).
+pub type PartnerKey = (String, u32);
+
+/// The latest report of one partner track.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerTrack {
+    /// Time of validity, s.
+    pub time_s: f64,
+    /// State.
+    pub state: State6,
+    /// Covariance.
+    pub cov: Cov6,
+    /// When it was received, s.
+    pub received_s: f64,
+}
+
+/// One track of the fused picture, valid at the picture's time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FusedTrack {
+    /// Picture id: the local track id, or ≥ [`PARTNER_ID_BASE`] for partner-only tracks.
+    pub id: u32,
+    /// The party's own track, if any.
+    pub local: Option<u32>,
+    /// Partner tracks fused in.
+    pub partners: Vec<PartnerKey>,
+    /// Time of validity, s.
+    pub time_s: f64,
+    /// Fused state.
+    pub state: State6,
+    /// Fused covariance.
+    pub cov: Cov6,
+}
+
+/// Keeps partner tracks and builds the fused picture.
+#[derive(Debug, Clone)]
+pub struct Fuser {
+    accel_noise: f64,
+    max_age_s: f64,
+    gate_chi2: f64,
+    partner: BTreeMap<PartnerKey, PartnerTrack>,
+    partner_ids: BTreeMap<PartnerKey, u32>,
+    pairing: BTreeMap<PartnerKey, u32>,
+    next_partner_id: u32,
+}
+
+impl Fuser {
+    /// A fuser predicting with process noise `accel_noise` (m²/s³) that forgets partner tracks not
+    /// refreshed within `max_age_s`.
+    pub fn new(accel_noise: f64, max_age_s: f64) -> Self {
+        Self {
+            accel_noise,
+            max_age_s,
+            gate_chi2: 16.27,
+            partner: BTreeMap::new(),
+            partner_ids: BTreeMap::new(),
+            pairing: BTreeMap::new(),
+            next_partner_id: PARTNER_ID_BASE,
+        }
+    }
+
+    /// Stores a partner's track report; rejects (returns false) malformed reports and reports older
+    /// than the one already held for that track (out of sequence: the newer estimate already contains
+    /// the information of the older one).
+    pub fn ingest(
+        &mut self,
+        sender: &str,
+        time_of_validity_s: f64,
+        report: &TrackReport,
+        now_s: f64,
+    ) -> bool {
+        let Some(cov) = report.cov() else { return false };
+        let key = (sender.to_string(), report.track_id);
+        if let Some(old) = self.partner.get(&key)
+            && old.time_s >= time_of_validity_s
+        {
+            return false;
+        }
+        self.partner.insert(
+            key,
+            PartnerTrack { time_s: time_of_validity_s, state: report.state(), cov, received_s: now_s },
+        );
+        true
+    }
+
+    /// Partner tracks held.
+    pub fn partner_tracks(&self) -> &BTreeMap<PartnerKey, PartnerTrack> {
+        &self.partner
+    }
+
+    /// The current association of partner tracks to local track ids.
+    pub fn pairing(&self) -> &BTreeMap<PartnerKey, u32> {
+        &self.pairing
+    }
+
+    /// Builds the picture at `now_s` from the party's confirmed local tracks.
+    pub fn picture(&mut self, now_s: f64, local: &[&Track]) -> Vec<FusedTrack> {
+        let max_age = self.max_age_s;
+        self.partner.retain(|_, p| now_s - p.time_s <= max_age);
+        let q = self.accel_noise;
+        let local_now: Vec<(u32, State6, Cov6)> = local
+            .iter()
+            .map(|t| {
+                let (x, p) = ekf::predict(&t.state, &t.cov, now_s - t.time_s, q);
+                (t.id, x, p)
+            })
+            .collect();
+        let mut fused: Vec<FusedTrack> = local_now
+            .iter()
+            .map(|(id, x, p)| FusedTrack {
+                id: *id,
+                local: Some(*id),
+                partners: vec![],
+                time_s: now_s,
+                state: *x,
+                cov: *p,
+            })
+            .collect();
+        let parties: Vec<String> = {
+            let mut v: Vec<String> = self.partner.keys().map(|(p, _)| p.clone()).collect();
+            v.dedup();
+            v
+        };
+        let mut new_pairing = BTreeMap::new();
+        for party in parties {
+            let keys: Vec<PartnerKey> = self.partner.keys().filter(|(p, _)| *p == party).cloned().collect();
+            let predicted: Vec<(State6, Cov6)> = keys
+                .iter()
+                .map(|k| {
+                    let pt = &self.partner[k];
+                    ekf::predict(&pt.state, &pt.cov, now_s - pt.time_s, q)
+                })
+                .collect();
+            // Rows: partner tracks; columns: local tracks.
+            let cost: Vec<Vec<f64>> = keys
+                .iter()
+                .zip(&predicted)
+                .map(|(k, (xp, pp))| {
+                    local_now
+                        .iter()
+                        .map(|(id, xl, pl)| {
+                            let d = (xp - xl).fixed_rows::<3>(0).into_owned();
+                            let s = (pp + pl).fixed_view::<3, 3>(0, 0).into_owned();
+                            match s.try_inverse() {
+                                Some(si) => {
+                                    let d2 = (d.transpose() * si * d)[0];
+                                    if d2 > self.gate_chi2 {
+                                        FORBIDDEN
+                                    } else if self.pairing.get(k) == Some(id) {
+                                        d2 - CONTINUITY_BONUS
+                                    } else {
+                                        d2
+                                    }
+                                }
+                                None => FORBIDDEN,
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let assignment = assign_with_dummies(&cost, &vec![self.gate_chi2; keys.len()]);
+            for ((key, (xp, pp)), col) in keys.iter().zip(&predicted).zip(assignment) {
+                match col {
+                    Some(j) => {
+                        let f = &mut fused[j];
+                        let (x, p, _) = covariance_intersection::fuse(&f.state, &f.cov, xp, pp);
+                        f.state = x;
+                        f.cov = p;
+                        f.partners.push(key.clone());
+                        new_pairing.insert(key.clone(), local_now[j].0);
+                    }
+                    None => {
+                        let next = &mut self.next_partner_id;
+                        let id = *self.partner_ids.entry(key.clone()).or_insert_with(|| {
+                            *next += 1;
+                            *next - 1
+                        });
+                        fused.push(FusedTrack {
+                            id,
+                            local: None,
+                            partners: vec![key.clone()],
+                            time_s: now_s,
+                            state: *xp,
+                            cov: *pp,
+                        });
+                    }
+                }
+            }
+        }
+        self.pairing = new_pairing;
+        fused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shieldnet_tracking::TrackStatus;
+
+    fn local_track(id: u32, pos: [f64; 3], sigma: f64) -> Track {
+        let mut t: Track = serde_json::from_value(serde_json::json!({
+            "id": id, "time_s": 10.0, "state": [pos[0], pos[1], pos[2], 0.0, 0.0, 0.0],
+            "cov": vec![0.0; 36], "status": "Confirmed", "started_s": 0.0, "confirmed_s": 5.0,
+            "updates": 5, "consecutive_misses": 0, "history": 15, "looks": 4
+        }))
+        .unwrap();
+        t.cov = Cov6::identity() * sigma * sigma;
+        assert_eq!(t.status, TrackStatus::Confirmed);
+        t
+    }
+
+    fn report(id: u32, pos: [f64; 3], sigma: f64) -> TrackReport {
+        TrackReport::new(
+            id,
+            &State6::new(pos[0], pos[1], pos[2], 0.0, 0.0, 0.0),
+            &(Cov6::identity() * sigma * sigma),
+        )
+    }
+
+    #[test]
+    fn associates_near_tracks_fuses_them_and_keeps_partner_only_ids_stable() {
+        let r = 7.0e6;
+        let mut fuser = Fuser::new(0.0, 30.0);
+        let local = local_track(4, [r, 0.0, 0.0], 100.0);
+        // Near the local track (1σ-ish away) and far from it (100 km).
+        assert!(fuser.ingest("RUS", 10.0, &report(7, [r + 100.0, 0.0, 0.0], 100.0), 10.0));
+        assert!(fuser.ingest("RUS", 10.0, &report(8, [r, 100e3, 0.0], 100.0), 10.0));
+        // An older report of track 7 is out of sequence and ignored.
+        assert!(!fuser.ingest("RUS", 9.0, &report(7, [r, 0.0, 0.0], 100.0), 10.0));
+        let pic = fuser.picture(10.0, &[&local]);
+        assert_eq!(pic.len(), 2);
+        let fused = pic.iter().find(|f| f.local == Some(4)).unwrap();
+        assert_eq!(fused.partners, vec![("RUS".to_string(), 7)]);
+        // Equal covariances: CI keeps the covariance, the estimate sits between the two.
+        assert!((fused.cov[(0, 0)] - 1e4).abs() < 1e-3);
+        assert!((fused.state[0] - (r + 50.0)).abs() < 1.0);
+        let alone = pic.iter().find(|f| f.local.is_none()).unwrap();
+        assert!(alone.id >= PARTNER_ID_BASE);
+        let again = fuser.picture(10.0, &[&local]);
+        assert_eq!(again.iter().find(|f| f.local.is_none()).unwrap().id, alone.id);
+        // Stale partner tracks leave the picture.
+        let later = fuser.picture(50.0, &[]);
+        assert!(later.is_empty());
+    }
+}

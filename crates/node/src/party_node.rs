@@ -1,0 +1,501 @@
+//! The party node state machine.
+
+use crate::config::NodeConfig;
+use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+use nalgebra::Vector3;
+use shieldnet_earth::Ecef;
+use shieldnet_engagement::coordination::{Claim, precedes};
+use shieldnet_engagement::feasibility::window;
+use shieldnet_engagement::planner::{BatteryState, Candidate, plan_one_round_per_threat};
+use shieldnet_engagement::threat::{ThreatAssessment, assess};
+use shieldnet_fusion::messages::MESSAGE_VERSION;
+use shieldnet_fusion::{
+    Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message, TrackReport,
+};
+use shieldnet_tracking::{Tracker, motion};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A source track: (party id, that party's own track id).
+type Source = (String, u32);
+
+/// Status of one of the node's own engagements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Planned,
+    Launched,
+    Cancelled,
+    Killed,
+    Missed,
+}
+
+#[derive(Debug, Clone)]
+struct Engagement {
+    id: u32,
+    battery: usize,
+    sources: Vec<Source>,
+    status: Status,
+    launch_time_s: f64,
+    intercept_time_s: f64,
+    /// Predicted intercept point (ECEF, m).
+    aim: Vector3<f64>,
+    /// Number of sources partners were last told about.
+    announced_sources: usize,
+}
+
+/// Seconds before intercept after which the kill vehicle's own seeker takes over and the node stops
+/// sending in-flight target updates.
+const SEEKER_HANDOVER_S: f64 = 5.0;
+/// Distance within which a track predicted to an engagement's intercept time is taken to be its threat
+/// when the engagement's source tracks have all been dropped, m.
+const REACQUIRE_GATE_M: f64 = 20_000.0;
+
+#[derive(Debug, Clone)]
+struct PartnerClaim {
+    sources: Vec<Source>,
+    rank: u32,
+    launched: bool,
+    intercept_time_s: f64,
+    intercept_point: Vector3<f64>,
+}
+
+/// One party's node.
+#[derive(Debug, Clone)]
+pub struct PartyNode {
+    cfg: NodeConfig,
+    tracker: Tracker,
+    fuser: Fuser,
+    batteries: Vec<BatteryState>,
+    seq: u64,
+    last_share_s: Vec<f64>,
+    next_decision_s: f64,
+    engagements: Vec<Engagement>,
+    partner_claims: BTreeMap<(String, u32), PartnerClaim>,
+    dead: BTreeSet<Source>,
+}
+
+impl PartyNode {
+    /// A node at the start of a run.
+    pub fn new(cfg: NodeConfig) -> Self {
+        let tracker = Tracker::new(cfg.tracker.clone());
+        let fuser = Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s);
+        let batteries = cfg.batteries.clone();
+        let last_share_s = vec![f64::NEG_INFINITY; cfg.share.len()];
+        Self {
+            cfg,
+            tracker,
+            fuser,
+            batteries,
+            seq: 0,
+            last_share_s,
+            next_decision_s: 0.0,
+            engagements: Vec::new(),
+            partner_claims: BTreeMap::new(),
+            dead: BTreeSet::new(),
+        }
+    }
+
+    /// Party id.
+    pub fn party_id(&self) -> &str {
+        &self.cfg.party_id
+    }
+
+    /// The tracker (for reports and metrics).
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// Rounds left per own battery (scenario index, rounds).
+    pub fn rounds_left(&self) -> Vec<(u32, u32)> {
+        self.batteries.iter().map(|b| (b.index, b.rounds_left)).collect()
+    }
+
+    /// Advances the node by one step.
+    pub fn step(&mut self, input: NodeInput<'_>) -> NodeOutput {
+        let now = input.now_s;
+        let mut out = NodeOutput::default();
+        self.ingest(input.inbox, now);
+        for o in input.outcomes {
+            if let Some(e) = self.engagements.iter_mut().find(|e| e.id == o.engagement_id) {
+                e.status = if o.killed { Status::Killed } else { Status::Missed };
+                let sources = e.sources.clone();
+                out.events.push(NodeEvent::KillAssessed { engagement: o.engagement_id, killed: o.killed });
+                if o.killed {
+                    self.dead.extend(sources.iter().cloned());
+                }
+                let body = Body::KillAssessment(KillAssessment {
+                    engagement_id: o.engagement_id,
+                    sources,
+                    killed: o.killed,
+                });
+                self.announce(body, now, &mut out);
+            }
+        }
+        for scan in input.scans {
+            let Some(radar) = self.cfg.radars.iter().find(|r| r.index == scan.radar) else { continue };
+            let r = self.tracker.process_scan(scan, radar);
+            out.events.extend(r.confirmed.into_iter().map(|track| NodeEvent::TrackConfirmed { track }));
+            out.events.extend(r.deleted.into_iter().map(|track| NodeEvent::TrackDeleted { track }));
+        }
+        let confirmed: Vec<_> = self.tracker.tracks().iter().filter(|t| t.is_confirmed()).collect();
+        let picture = self.fuser.picture(now, &confirmed);
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            let active =
+                e.status == Status::Planned || (e.status == Status::Launched && e.intercept_time_s > now);
+            if active {
+                self.reacquire(k, &picture);
+            }
+        }
+        self.share_tracks(now, &mut out);
+        self.launch_due(now, &picture, &mut out);
+        self.update_aims(now, &picture, &mut out);
+        if now + 1e-9 >= self.next_decision_s {
+            self.next_decision_s = now + self.cfg.decision_interval_s;
+            self.plan(now, &picture, &mut out);
+        }
+        self.reannounce_grown_sources(now, &mut out);
+        out.picture = picture;
+        out
+    }
+
+    /// Re-announces active engagements whose threat is now known under more tracks than partners were
+    /// told, so that partners recognise it under any of them (e.g. after a track was re-initiated).
+    fn reannounce_grown_sources(&mut self, now: f64, out: &mut NodeOutput) {
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            let status = match e.status {
+                Status::Planned => EngagementStatus::Planned,
+                Status::Launched => EngagementStatus::Launched,
+                _ => continue,
+            };
+            if e.sources.len() == e.announced_sources {
+                continue;
+            }
+            let body = Body::Engagement(announcement(e, &self.batteries, status));
+            self.engagements[k].announced_sources = self.engagements[k].sources.len();
+            self.announce(body, now, out);
+        }
+    }
+
+    fn ingest(&mut self, inbox: &[Message], now: f64) {
+        for m in inbox {
+            match &m.body {
+                Body::TrackReport(r) => {
+                    self.fuser.ingest(&m.sender, m.time_of_validity_s, r, now);
+                }
+                Body::Engagement(a) => {
+                    let key = (m.sender.clone(), a.engagement_id);
+                    if a.status == EngagementStatus::Cancelled {
+                        self.partner_claims.remove(&key);
+                    } else {
+                        let rank =
+                            self.cfg.party_order.iter().position(|p| *p == m.sender).unwrap_or(usize::MAX);
+                        self.partner_claims.insert(
+                            key,
+                            PartnerClaim {
+                                sources: a.sources.clone(),
+                                rank: rank as u32,
+                                launched: a.status == EngagementStatus::Launched,
+                                intercept_time_s: a.intercept_time_s,
+                                intercept_point: Vector3::from(a.intercept_point),
+                            },
+                        );
+                    }
+                }
+                Body::KillAssessment(k) => {
+                    self.partner_claims.remove(&(m.sender.clone(), k.engagement_id));
+                    if k.killed {
+                        self.dead.extend(k.sources.iter().cloned());
+                    }
+                }
+            }
+        }
+    }
+
+    fn next_message(&mut self, tov: f64, body: Body) -> Message {
+        self.seq += 1;
+        Message {
+            version: MESSAGE_VERSION,
+            sender: self.cfg.party_id.clone(),
+            seq: self.seq,
+            time_of_validity_s: tov,
+            body,
+        }
+    }
+
+    fn announce(&mut self, body: Body, now: f64, out: &mut NodeOutput) {
+        let targets: Vec<String> =
+            self.cfg.share.iter().filter(|s| s.engagements).map(|s| s.to.clone()).collect();
+        for to in targets {
+            let message = self.next_message(now, body.clone());
+            out.outgoing.push(Outgoing { to, message });
+        }
+    }
+
+    fn share_tracks(&mut self, now: f64, out: &mut NodeOutput) {
+        for k in 0..self.cfg.share.len() {
+            let share = &self.cfg.share[k];
+            if !share.tracks || now - self.last_share_s[k] < share.interval_s - 1e-9 {
+                continue;
+            }
+            self.last_share_s[k] = now;
+            let to = share.to.clone();
+            let reports: Vec<(f64, TrackReport)> = self
+                .tracker
+                .tracks()
+                .iter()
+                .filter(|t| t.is_confirmed())
+                .map(|t| (t.time_s, TrackReport::new(t.id, &t.state, &t.cov)))
+                .collect();
+            for (tov, r) in reports {
+                let message = self.next_message(tov, Body::TrackReport(r));
+                out.outgoing.push(Outgoing { to: to.clone(), message });
+            }
+        }
+    }
+
+    /// Source tracks of a picture track: this party's own track and the partner tracks fused in.
+    fn sources_of(&self, f: &FusedTrack) -> Vec<Source> {
+        let mut s: Vec<Source> = f.local.map(|l| (self.cfg.party_id.clone(), l)).into_iter().collect();
+        s.extend(f.partners.iter().cloned());
+        s
+    }
+
+    fn reacquire(&mut self, k: usize, picture: &[FusedTrack]) -> Option<usize> {
+        let e = &self.engagements[k];
+        if let Some(i) = picture.iter().position(|f| self.sources_of(f).iter().any(|s| e.sources.contains(s)))
+        {
+            return Some(i);
+        }
+        let best = picture
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !self.sources_of(f).iter().any(|s| self.dead.contains(s)))
+            .map(|(i, f)| {
+                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+                (i, (x.fixed_rows::<3>(0).into_owned() - e.aim).norm())
+            })
+            .filter(|(_, d)| *d < REACQUIRE_GATE_M)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)?;
+        for s in self.sources_of(&picture[best]) {
+            if !self.engagements[k].sources.contains(&s) {
+                self.engagements[k].sources.push(s);
+            }
+        }
+        Some(best)
+    }
+
+    /// In-flight target updates: each own interceptor in flight is re-aimed at its threat's predicted
+    /// position at the intercept time, from the latest picture, until seeker hand-over.
+    fn update_aims(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            if e.status != Status::Launched || e.intercept_time_s - now < SEEKER_HANDOVER_S {
+                continue;
+            }
+            let Some(i) = self.reacquire(k, picture) else { continue };
+            let f = &picture[i];
+            let e = &self.engagements[k];
+            let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+            let aim = x.fixed_rows::<3>(0).into_owned();
+            self.engagements[k].aim = aim;
+            out.aim_updates.push(AimUpdate { engagement_id: self.engagements[k].id, aim_point: Ecef(aim) });
+        }
+    }
+
+    fn launch_due(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
+        let my_rank = self.cfg.party_index;
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            if e.status != Status::Planned || e.launch_time_s > now + 1e-9 {
+                continue;
+            }
+            let mine = Claim { party_rank: my_rank, launched: false, intercept_time_s: e.intercept_time_s };
+            let track = self.reacquire(k, picture);
+            let e = &self.engagements[k];
+            let outranked = self.cfg.policy.coordinate
+                && self.partner_claims.values().any(|c| {
+                    let same = match track {
+                        Some(i) => same_threat(
+                            &picture[i],
+                            &e.sources,
+                            &c.sources,
+                            c.intercept_time_s,
+                            &c.intercept_point,
+                        ),
+                        None => c.sources.iter().any(|s| e.sources.contains(s)),
+                    };
+                    same && precedes(
+                        &Claim {
+                            party_rank: c.rank,
+                            launched: c.launched,
+                            intercept_time_s: c.intercept_time_s,
+                        },
+                        &mine,
+                    )
+                });
+            let decision = if outranked {
+                Err("a partner's engagement of the same threat takes precedence")
+            } else {
+                match track {
+                    None => Err("track lost before launch"),
+                    Some(i) => {
+                        let f = &picture[i];
+                        let e = &self.engagements[k];
+                        let bat = &self.batteries[e.battery];
+                        assess(&f.state, &f.cov, f.time_s, &self.cfg.assets)
+                            .and_then(|a| window(&a.path, &bat.site, &bat.kinematics, now))
+                            .map(|w| LaunchOrder {
+                                engagement_id: e.id,
+                                battery: bat.index,
+                                aim_point: w.earliest.point,
+                                intercept_time_s: w.earliest.intercept_time_s,
+                            })
+                            .ok_or("no longer feasible at launch time")
+                    }
+                }
+            };
+            match decision {
+                Ok(order) => self.launch(k, order, now, out),
+                Err(reason) => {
+                    let e = &mut self.engagements[k];
+                    e.status = Status::Cancelled;
+                    let body =
+                        Body::Engagement(announcement(e, &self.batteries, EngagementStatus::Cancelled));
+                    out.events
+                        .push(NodeEvent::EngagementCancelled { engagement: e.id, reason: reason.into() });
+                    self.announce(body, now, out);
+                }
+            }
+        }
+    }
+
+    fn launch(&mut self, k: usize, order: LaunchOrder, now: f64, out: &mut NodeOutput) {
+        let e = &mut self.engagements[k];
+        e.status = Status::Launched;
+        e.launch_time_s = now;
+        e.intercept_time_s = order.intercept_time_s;
+        e.aim = order.aim_point.0;
+        let bat = &mut self.batteries[e.battery];
+        bat.rounds_left = bat.rounds_left.saturating_sub(1);
+        out.launches.push(order);
+        out.events.push(NodeEvent::InterceptorLaunched { engagement: e.id, battery: bat.id.clone() });
+        let body = Body::Engagement(announcement(e, &self.batteries, EngagementStatus::Launched));
+        self.announce(body, now, out);
+    }
+
+    /// Whether a picture track is the threat of an own engagement whose interceptor has reached its
+    /// intercept time but whose kill assessment has not come yet ("look" before shooting again).
+    fn awaiting_assessment(&self, f: &FusedTrack) -> bool {
+        self.engagements.iter().any(|e| {
+            e.status == Status::Launched && {
+                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+                (x.fixed_rows::<3>(0).into_owned() - e.aim).norm() < REACQUIRE_GATE_M
+            }
+        })
+    }
+
+    fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
+        let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64)> = Vec::new();
+        for f in picture {
+            let sources = self.sources_of(f);
+            if sources.iter().any(|s| self.dead.contains(s)) {
+                continue;
+            }
+            let engaged_by_me = self.engagements.iter().any(|e| {
+                matches!(e.status, Status::Planned | Status::Launched)
+                    && e.sources.iter().any(|s| sources.contains(s))
+            });
+            let claimed_by_partner = self.cfg.policy.coordinate
+                && self
+                    .partner_claims
+                    .values()
+                    .any(|c| same_threat(f, &sources, &c.sources, c.intercept_time_s, &c.intercept_point));
+            if engaged_by_me || claimed_by_partner || self.awaiting_assessment(f) {
+                continue;
+            }
+            let Some(a) = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets) else { continue };
+            let Some((asset, p)) = a.threatened else { continue };
+            let owner = self.cfg.assets[asset].party;
+            if owner != self.cfg.party_index && !self.cfg.policy.defend_partners {
+                continue;
+            }
+            let value = self.cfg.assets[asset].value * p;
+            assessed.push((f.id, sources, a, value));
+        }
+        if assessed.is_empty() {
+            return;
+        }
+        let mut available = self.batteries.clone();
+        for e in &self.engagements {
+            if e.status == Status::Planned {
+                available[e.battery].rounds_left = available[e.battery].rounds_left.saturating_sub(1);
+            }
+        }
+        let candidates: Vec<Candidate<'_>> = assessed
+            .iter()
+            .map(|(id, _, a, value)| Candidate { track_id: *id, value: *value, path: &a.path })
+            .collect();
+        let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
+        let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
+        for shot in shots {
+            let Some((_, sources, _, _)) = assessed.iter().find(|(id, ..)| *id == shot.track_id) else {
+                continue;
+            };
+            let Some(battery) = self.batteries.iter().position(|b| b.index == shot.battery) else { continue };
+            let e = Engagement {
+                id: self.engagements.len() as u32 + 1,
+                battery,
+                sources: sources.clone(),
+                status: Status::Planned,
+                launch_time_s: shot.opportunity.launch_time_s,
+                intercept_time_s: shot.opportunity.intercept_time_s,
+                aim: shot.opportunity.point.0,
+                announced_sources: sources.len(),
+            };
+            out.events.push(NodeEvent::EngagementPlanned {
+                engagement: e.id,
+                track: shot.track_id,
+                battery: self.batteries[battery].id.clone(),
+                launch_time_s: e.launch_time_s,
+                intercept_time_s: e.intercept_time_s,
+            });
+            let body = Body::Engagement(announcement(&e, &self.batteries, EngagementStatus::Planned));
+            self.engagements.push(e);
+            self.announce(body, now, out);
+        }
+    }
+}
+
+fn announcement(
+    e: &Engagement,
+    batteries: &[BatteryState],
+    status: EngagementStatus,
+) -> EngagementAnnouncement {
+    EngagementAnnouncement {
+        engagement_id: e.id,
+        sources: e.sources.clone(),
+        battery: batteries[e.battery].id.clone(),
+        status,
+        launch_time_s: e.launch_time_s,
+        intercept_time_s: e.intercept_time_s,
+        intercept_point: [e.aim.x, e.aim.y, e.aim.z],
+    }
+}
+
+/// Whether a picture track (with its sources) is the threat a claim or engagement is about: one of
+/// the sources is shared, or the track predicted to the intercept time lies near the intercept point.
+fn same_threat(
+    f: &FusedTrack,
+    sources: &[Source],
+    claim_sources: &[Source],
+    intercept_time_s: f64,
+    intercept_point: &Vector3<f64>,
+) -> bool {
+    if sources.iter().any(|s| claim_sources.contains(s)) {
+        return true;
+    }
+    let x = motion::propagate(&f.state, intercept_time_s - f.time_s);
+    (x.fixed_rows::<3>(0).into_owned() - intercept_point).norm() < REACQUIRE_GATE_M
+}

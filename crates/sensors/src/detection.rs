@@ -1,0 +1,42 @@
+//! Detections and scans: what a radar reports from one look.
+
+use serde::{Deserialize, Serialize};
+use shieldnet_earth::{Ecef, Geodetic, LookAngles};
+
+/// One reported detection: a noisy range/azimuth/elevation measurement with its covariance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// Measurement time, s since the epoch.
+    pub time_s: f64,
+    /// Index of the reporting radar in the scenario.
+    pub radar: u32,
+    /// Measured range, azimuth and elevation in the radar's ENU frame.
+    pub measured: LookAngles,
+    /// Standard deviations of range (m), azimuth (rad) and elevation (rad).
+    pub sigma: [f64; 3],
+    /// Ground-truth label, for metrics and reports only: the index of the threat that caused it, or
+    /// `None` for a false alarm. Trackers never read it.
+    pub truth: Option<u32>,
+}
+
+impl Detection {
+    /// The measured point in ECEF (no noise removal).
+    pub fn position_ecef(&self, site: &Geodetic) -> Ecef {
+        self.measured.to_enu().to_ecef(site)
+    }
+}
+
+/// All detections from one look of one radar at one instant, with what the tracker needs to know about
+/// the look itself (where the radar is and which volume it searched, so that a track inside the volume
+/// that got no detection counts a miss).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scan {
+    /// Look time, s.
+    pub time_s: f64,
+    /// Radar index.
+    pub radar: u32,
+    /// Radar site.
+    pub site: Geodetic,
+    /// The detections.
+    pub detections: Vec<Detection>,
+}

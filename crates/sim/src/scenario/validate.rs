@@ -1,0 +1,443 @@
+//! The rules a deserialised scenario must satisfy, each problem named by its field path.
+//!
+//! The bounds are listed in the documentation of the parent module.
+
+use super::error::FieldPath;
+use super::schema::Scenario;
+use std::collections::BTreeMap;
+
+/// One rule broken, before it is located in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    /// Where.
+    pub path: FieldPath,
+    /// What is wrong.
+    pub message: String,
+    /// What would be valid.
+    pub hint: String,
+}
+
+/// Lowest site altitude accepted, m (the Dead Sea shore is about -430 m).
+pub const MIN_SITE_ALT_M: f64 = -500.0;
+/// Highest site altitude accepted, m (above the highest summit, 8849 m).
+pub const MAX_SITE_ALT_M: f64 = 10_000.0;
+
+/// An interval of valid values.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// [lo, hi]
+    Closed(f64, f64),
+    /// [lo, hi)
+    ClosedOpen(f64, f64),
+    /// (lo, hi]
+    OpenClosed(f64, f64),
+    /// > lo
+    Above(f64),
+    /// >= lo
+    AtLeast(f64),
+}
+
+impl Bound {
+    fn contains(self, v: f64) -> bool {
+        v.is_finite()
+            && match self {
+                Bound::Closed(lo, hi) => lo <= v && v <= hi,
+                Bound::ClosedOpen(lo, hi) => lo <= v && v < hi,
+                Bound::OpenClosed(lo, hi) => lo < v && v <= hi,
+                Bound::Above(lo) => v > lo,
+                Bound::AtLeast(lo) => v >= lo,
+            }
+    }
+
+    fn describe(self, unit: &str) -> String {
+        let interval = match self {
+            Bound::Closed(lo, hi) => format!("a value in [{lo}, {hi}]"),
+            Bound::ClosedOpen(lo, hi) => format!("a value in [{lo}, {hi})"),
+            Bound::OpenClosed(lo, hi) => format!("a value in ({lo}, {hi}]"),
+            Bound::Above(lo) => format!("a value > {lo}"),
+            Bound::AtLeast(lo) => format!("a value >= {lo}"),
+        };
+        if unit.is_empty() { format!("expected {interval}") } else { format!("expected {interval} {unit}") }
+    }
+}
+
+const LAT: Bound = Bound::Closed(-90.0, 90.0);
+const LON: Bound = Bound::Closed(-180.0, 180.0);
+const ALT: Bound = Bound::Closed(MIN_SITE_ALT_M, MAX_SITE_ALT_M);
+const POSITIVE: Bound = Bound::Above(0.0);
+const NON_NEGATIVE: Bound = Bound::AtLeast(0.0);
+const PROBABILITY: Bound = Bound::Closed(0.0, 1.0);
+const ELEVATION: Bound = Bound::Closed(-90.0, 90.0);
+
+/// Collects problems.
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: FieldPath, message: impl Into<String>, hint: impl Into<String>) {
+        self.problems.push(Problem { path, message: message.into(), hint: hint.into() });
+    }
+
+    /// Checks a number against a bound; `what` names it in the message, `unit` follows the interval.
+    fn number(&mut self, path: FieldPath, v: f64, bound: Bound, what: &str, unit: &str) -> bool {
+        if bound.contains(v) {
+            return true;
+        }
+        let message = if v.is_finite() {
+            format!("{what} {v} is out of range")
+        } else {
+            format!("{what} {v} is not a finite number")
+        };
+        self.push(path, message, bound.describe(unit));
+        false
+    }
+
+    fn lat(&mut self, path: FieldPath, v: f64) -> bool {
+        self.number(path, v, LAT, "latitude", "degrees")
+    }
+
+    fn lon(&mut self, path: FieldPath, v: f64) -> bool {
+        self.number(path, v, LON, "longitude", "degrees")
+    }
+
+    fn alt(&mut self, path: FieldPath, v: f64) -> bool {
+        self.number(path, v, ALT, "altitude", "m")
+    }
+
+    fn not_empty(&mut self, path: FieldPath, v: &str, what: &str) {
+        if v.trim().is_empty() {
+            self.push(path, format!("{what} is empty"), format!("expected a non-empty {what}"));
+        }
+    }
+
+    /// Checks that `name` is one of `known`; `kind` is singular ("party"), `kinds` plural ("parties").
+    fn known<'a>(
+        &mut self,
+        path: FieldPath,
+        name: &str,
+        known: impl IntoIterator<Item = &'a str> + Clone,
+        kind: &str,
+        kinds: &str,
+    ) {
+        if known.clone().into_iter().any(|k| k == name) {
+            return;
+        }
+        let list: Vec<&str> = known.into_iter().collect();
+        let hint = if list.is_empty() {
+            format!("no {kinds} are defined")
+        } else {
+            format!("known {kinds}: {}", list.join(", "))
+        };
+        self.push(path, format!("unknown {kind} `{name}`"), hint);
+    }
+
+    /// Checks that ids are unique within one array of tables (`table` is its TOML name).
+    fn unique_ids<'a>(&mut self, table: &str, ids: impl Iterator<Item = &'a str>) {
+        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, id) in ids.enumerate() {
+            let path = FieldPath::root().key(table).index(i).key("id");
+            self.not_empty(path.clone(), id, "id");
+            if let Some(&j) = first.get(id) {
+                self.push(
+                    path,
+                    format!("duplicate {table} id `{id}` (already used by {table}[{j}])"),
+                    format!("expected an id not used by any other [[{table}]]"),
+                );
+            } else {
+                first.insert(id, i);
+            }
+        }
+    }
+}
+
+/// Every problem with `s`, in no particular order.
+pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker::default();
+    let root = FieldPath::root();
+    let parties: Vec<&str> = s.parties.iter().map(|p| p.id.as_str()).collect();
+    let party_names = || parties.iter().copied();
+
+    // [scenario]
+    let h = root.key("scenario");
+    c.not_empty(h.key("name"), &s.scenario.name, "scenario name");
+    let duration_ok = c.number(h.key("duration_s"), s.scenario.duration_s, POSITIVE, "duration", "s");
+    if c.number(h.key("time_step_s"), s.scenario.time_step_s, POSITIVE, "time step", "s")
+        && duration_ok
+        && s.scenario.time_step_s > s.scenario.duration_s
+    {
+        c.push(
+            h.key("time_step_s"),
+            format!(
+                "time step {} s is longer than the duration {} s",
+                s.scenario.time_step_s, s.scenario.duration_s
+            ),
+            format!("expected a value in (0, {}] s (at most duration_s)", s.scenario.duration_s),
+        );
+    }
+
+    // [[party]]
+    if s.parties.is_empty() {
+        c.push(
+            root.key("party"),
+            "no parties are defined",
+            "expected at least one [[party]] table with an id",
+        );
+    }
+    c.unique_ids("party", s.parties.iter().map(|p| p.id.as_str()));
+
+    // [[radar]]
+    c.unique_ids("radar", s.radars.iter().map(|r| r.id.as_str()));
+    for (i, r) in s.radars.iter().enumerate() {
+        let p = root.key("radar").index(i);
+        c.known(p.key("party"), &r.party, party_names(), "party", "parties");
+        c.lat(p.key("lat_deg"), r.lat_deg);
+        c.lon(p.key("lon_deg"), r.lon_deg);
+        c.alt(p.key("alt_m"), r.alt_m);
+        c.number(
+            p.key("boresight_az_deg"),
+            r.boresight_az_deg,
+            Bound::ClosedOpen(0.0, 360.0),
+            "boresight azimuth",
+            "degrees",
+        );
+        c.number(
+            p.key("half_width_az_deg"),
+            r.half_width_az_deg,
+            Bound::OpenClosed(0.0, 180.0),
+            "azimuth half-width",
+            "degrees (180 = all round)",
+        );
+        let min_ok = c.number(p.key("min_el_deg"), r.min_el_deg, ELEVATION, "minimum elevation", "degrees");
+        let max_ok = c.number(p.key("max_el_deg"), r.max_el_deg, ELEVATION, "maximum elevation", "degrees");
+        if min_ok && max_ok && r.min_el_deg >= r.max_el_deg {
+            c.push(
+                p.key("min_el_deg"),
+                format!(
+                    "minimum elevation {} is not below the maximum elevation {}",
+                    r.min_el_deg, r.max_el_deg
+                ),
+                "expected min_el_deg < max_el_deg",
+            );
+        }
+        c.number(p.key("max_range_km"), r.max_range_km, POSITIVE, "maximum range", "km");
+        c.number(p.key("revisit_s"), r.revisit_s, POSITIVE, "revisit time", "s");
+        c.number(p.key("sigma_range_m"), r.sigma_range_m, POSITIVE, "range noise", "m");
+        c.number(p.key("sigma_az_mrad"), r.sigma_az_mrad, POSITIVE, "azimuth noise", "mrad");
+        c.number(p.key("sigma_el_mrad"), r.sigma_el_mrad, POSITIVE, "elevation noise", "mrad");
+        c.number(p.key("pd"), r.pd, PROBABILITY, "detection probability", "");
+        c.number(
+            p.key("false_alarms_per_scan"),
+            r.false_alarms_per_scan,
+            NON_NEGATIVE,
+            "false alarm rate",
+            "per scan",
+        );
+    }
+
+    // [interceptor_types.*]
+    for (name, t) in &s.interceptor_types {
+        let p = root.key("interceptor_types").key(name.as_str());
+        c.not_empty(p.clone(), name, "interceptor type name");
+        c.number(p.key("burnout_speed_km_s"), t.burnout_speed_km_s, POSITIVE, "burnout speed", "km/s");
+        c.number(p.key("burn_time_s"), t.burn_time_s, POSITIVE, "burn time", "s");
+        c.number(p.key("max_range_km"), t.max_range_km, POSITIVE, "maximum range", "km");
+        let min_ok = c.number(
+            p.key("min_intercept_alt_km"),
+            t.min_intercept_alt_km,
+            NON_NEGATIVE,
+            "minimum intercept altitude",
+            "km",
+        );
+        let max_ok = c.number(
+            p.key("max_intercept_alt_km"),
+            t.max_intercept_alt_km,
+            POSITIVE,
+            "maximum intercept altitude",
+            "km",
+        );
+        if min_ok && max_ok && t.min_intercept_alt_km >= t.max_intercept_alt_km {
+            c.push(
+                p.key("min_intercept_alt_km"),
+                format!(
+                    "minimum intercept altitude {} km is not below the maximum {} km",
+                    t.min_intercept_alt_km, t.max_intercept_alt_km
+                ),
+                "expected min_intercept_alt_km < max_intercept_alt_km",
+            );
+        }
+        c.number(p.key("pk"), t.pk, PROBABILITY, "kill probability", "");
+        c.number(p.key("reaction_time_s"), t.reaction_time_s, NON_NEGATIVE, "reaction time", "s");
+        c.number(p.key("kill_assessment_s"), t.kill_assessment_s, NON_NEGATIVE, "kill assessment time", "s");
+        c.number(p.key("divert_km"), t.divert_km, POSITIVE, "divert radius", "km");
+    }
+
+    // [[battery]]
+    c.unique_ids("battery", s.batteries.iter().map(|b| b.id.as_str()));
+    for (i, b) in s.batteries.iter().enumerate() {
+        let p = root.key("battery").index(i);
+        c.known(p.key("party"), &b.party, party_names(), "party", "parties");
+        c.lat(p.key("lat_deg"), b.lat_deg);
+        c.lon(p.key("lon_deg"), b.lon_deg);
+        c.alt(p.key("alt_m"), b.alt_m);
+        c.known(
+            p.key("interceptor"),
+            &b.interceptor,
+            s.interceptor_types.keys().map(String::as_str),
+            "interceptor type",
+            "interceptor types",
+        );
+    }
+
+    // [missile_types.*]
+    for (name, m) in &s.missile_types {
+        let p = root.key("missile_types").key(name.as_str());
+        c.not_empty(p.clone(), name, "missile type name");
+        c.number(p.key("burnout_time_s"), m.burnout_time_s, POSITIVE, "burnout time", "s");
+        c.number(p.key("burnout_altitude_km"), m.burnout_altitude_km, POSITIVE, "burnout altitude", "km");
+        c.number(
+            p.key("burnout_downrange_km"),
+            m.burnout_downrange_km,
+            POSITIVE,
+            "burnout downrange distance",
+            "km",
+        );
+        c.number(p.key("rcs_booster_m2"), m.rcs_booster_m2, POSITIVE, "booster radar cross-section", "m²");
+        c.number(p.key("rcs_rv_m2"), m.rcs_rv_m2, POSITIVE, "reentry vehicle radar cross-section", "m²");
+    }
+
+    // [[defended_asset]]
+    c.unique_ids("defended_asset", s.defended_assets.iter().map(|a| a.id.as_str()));
+    for (i, a) in s.defended_assets.iter().enumerate() {
+        let p = root.key("defended_asset").index(i);
+        c.known(p.key("party"), &a.party, party_names(), "party", "parties");
+        c.lat(p.key("lat_deg"), a.lat_deg);
+        c.lon(p.key("lon_deg"), a.lon_deg);
+        c.number(p.key("radius_km"), a.radius_km, POSITIVE, "radius", "km");
+        c.number(p.key("value"), a.value, NON_NEGATIVE, "value", "");
+    }
+
+    // [[sharing]]
+    for (i, sh) in s.sharing.iter().enumerate() {
+        let p = root.key("sharing").index(i);
+        c.known(p.key("from"), &sh.from, party_names(), "party", "parties");
+        c.known(p.key("to"), &sh.to, party_names(), "party", "parties");
+        if sh.from == sh.to {
+            c.push(
+                p.key("to"),
+                format!("party `{}` shares with itself", sh.to),
+                "expected `to` to name a party other than `from`",
+            );
+        }
+        if sh.what.is_empty() {
+            c.push(
+                p.key("what"),
+                "nothing is shared",
+                "expected at least one of \"tracks\", \"engagements\"",
+            );
+        }
+        c.number(p.key("interval_s"), sh.interval_s, POSITIVE, "reporting interval", "s");
+        c.number(p.key("latency_s"), sh.latency_s, NON_NEGATIVE, "latency", "s");
+        c.number(p.key("loss"), sh.loss, PROBABILITY, "loss probability", "");
+    }
+
+    // [tracking]
+    let t = &s.tracking;
+    let p = root.key("tracking");
+    if t.confirm_m < 1 {
+        c.push(p.key("confirm_m"), "confirm_m 0 is out of range", "expected an integer in [1, confirm_n]");
+    }
+    if t.confirm_n < 1 {
+        c.push(p.key("confirm_n"), "confirm_n 0 is out of range", "expected an integer >= 1");
+    }
+    if t.confirm_m > t.confirm_n {
+        c.push(
+            p.key("confirm_m"),
+            format!("confirm_m {} exceeds confirm_n {}", t.confirm_m, t.confirm_n),
+            "expected 1 <= confirm_m <= confirm_n (M detections in the last N looks)",
+        );
+    }
+    if t.delete_after_misses < 1 {
+        c.push(
+            p.key("delete_after_misses"),
+            "delete_after_misses 0 is out of range",
+            "expected an integer >= 1",
+        );
+    }
+    c.number(p.key("accel_noise_m2_s3"), t.accel_noise_m2_s3, NON_NEGATIVE, "process noise", "m²/s³");
+
+    // [[raid]]
+    if s.raids.is_empty() {
+        c.push(root.key("raid"), "no raids are defined", "expected at least one [[raid]] table");
+    }
+    c.unique_ids("raid", s.raids.iter().map(|r| r.id.as_str()));
+    let duration = s.scenario.duration_s;
+    for (i, r) in s.raids.iter().enumerate() {
+        let p = root.key("raid").index(i);
+        c.known(
+            p.key("missile"),
+            &r.missile,
+            s.missile_types.keys().map(String::as_str),
+            "missile type",
+            "missile types",
+        );
+        c.lat(p.key("launch_lat_deg"), r.launch_lat_deg);
+        c.lon(p.key("launch_lon_deg"), r.launch_lon_deg);
+        match (&r.aim_asset, r.aim_lat_deg, r.aim_lon_deg) {
+            (Some(asset), None, None) => c.known(
+                p.key("aim_asset"),
+                asset,
+                s.defended_assets.iter().map(|a| a.id.as_str()),
+                "defended asset",
+                "defended assets",
+            ),
+            (None, Some(lat), Some(lon)) => {
+                c.lat(p.key("aim_lat_deg"), lat);
+                c.lon(p.key("aim_lon_deg"), lon);
+            }
+            (Some(_), _, _) => c.push(
+                p.key("aim_asset"),
+                "both `aim_asset` and an aim latitude/longitude are given",
+                "expected either `aim_asset` or both `aim_lat_deg` and `aim_lon_deg`, not both",
+            ),
+            (None, None, None) => c.push(
+                p.clone(),
+                "the raid has no aim point",
+                "expected either `aim_asset` or both `aim_lat_deg` and `aim_lon_deg`",
+            ),
+            (None, Some(_), None) => c.push(
+                p.key("aim_lon_deg"),
+                "`aim_lat_deg` is given without `aim_lon_deg`",
+                "expected both `aim_lat_deg` and `aim_lon_deg`, or `aim_asset`",
+            ),
+            (None, None, Some(_)) => c.push(
+                p.key("aim_lat_deg"),
+                "`aim_lon_deg` is given without `aim_lat_deg`",
+                "expected both `aim_lat_deg` and `aim_lon_deg`, or `aim_asset`",
+            ),
+        }
+        let spacing_ok = c.number(p.key("spacing_s"), r.spacing_s, NON_NEGATIVE, "launch spacing", "s");
+        if r.count < 1 {
+            c.push(p.key("count"), "count 0 is out of range", "expected at least 1 missile");
+        }
+        let window = if duration.is_finite() && duration > 0.0 {
+            Bound::ClosedOpen(0.0, duration)
+        } else {
+            Bound::AtLeast(0.0)
+        };
+        let time_ok = c.number(p.key("time_s"), r.time_s, window, "launch time", "s, inside the scenario");
+        if time_ok && spacing_ok && r.count > 1 && duration.is_finite() && duration > 0.0 {
+            let last = r.time_s + f64::from(r.count - 1) * r.spacing_s;
+            if last >= duration {
+                c.push(
+                    p.key("count"),
+                    format!("the last of {} launches is at {last} s, not before the scenario ends at {duration} s", r.count),
+                    format!("expected time_s + (count - 1) * spacing_s < duration_s ({duration} s)"),
+                );
+            }
+        }
+    }
+
+    c.problems
+}

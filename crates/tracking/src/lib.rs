@@ -1,0 +1,29 @@
+//! Multi-target tracking, one tracker per party on that party's own detections.
+//!
+//! The pipeline per radar look (a [`shieldnet_sensors::Scan`]): predict every track to the look time
+//! with the ballistic motion model ([`motion`]), gate detections by Mahalanobis distance, associate
+//! with global nearest neighbour solved as an optimal rectangular assignment ([`assignment`]), update
+//! with the extended Kalman filter ([`ekf`]) through the radar measurement model ([`measurement`]),
+//! count hits and misses for M-of-N confirmation and deletion, and start tentative tracks from
+//! unassociated detections ([`tracker`]).
+//!
+//! ```
+//! use shieldnet_tracking::assignment::solve_min;
+//! let cost = vec![vec![4.0, 1.0, 3.0], vec![2.0, 0.0, 5.0]];
+//! assert_eq!(solve_min(&cost), Some(vec![1, 0]));
+//! ```
+
+pub mod assignment;
+pub mod ekf;
+pub mod measurement;
+pub mod motion;
+pub mod track;
+pub mod tracker;
+
+pub use track::{Track, TrackStatus};
+pub use tracker::{Tracker, TrackerConfig};
+
+/// Six-element state: ECEF position (m) then ECEF velocity (m/s).
+pub type State6 = nalgebra::SVector<f64, 6>;
+/// 6×6 covariance of a [`State6`].
+pub type Cov6 = nalgebra::SMatrix<f64, 6, 6>;

@@ -1,0 +1,92 @@
+//! The radar measurement model: range, azimuth and elevation of an ECEF position seen from a site, its
+//! Jacobian, and the conversion of a measurement back to an ECEF point with covariance (for track
+//! initiation).
+
+use crate::State6;
+use nalgebra::{Matrix3, SMatrix, Vector3};
+use shieldnet_earth::{Ecef, Geodetic, LookAngles};
+use shieldnet_sensors::radar::wrap_pi;
+
+/// Measurement vector: range (m), azimuth (rad), elevation (rad).
+pub type Meas3 = Vector3<f64>;
+
+/// Predicted measurement of a state from a site.
+pub fn predict(x: &State6, site: &Geodetic) -> Meas3 {
+    let la = Ecef(Vector3::new(x[0], x[1], x[2])).look_angles_from(site);
+    Meas3::new(la.range_m, la.az_rad, la.el_rad)
+}
+
+/// Measurement Jacobian ∂(range, az, el)/∂state (zero on the velocity columns).
+pub fn jacobian(x: &State6, site: &Geodetic) -> SMatrix<f64, 3, 6> {
+    let enu = Ecef(Vector3::new(x[0], x[1], x[2])).to_enu(site).0;
+    let (e, n, u) = (enu.x, enu.y, enu.z);
+    let rho2 = e * e + n * n;
+    let rho = rho2.sqrt().max(1e-3);
+    let r2 = rho2 + u * u;
+    let r = r2.sqrt().max(1e-3);
+    let d_enu = Matrix3::new(
+        e / r,
+        n / r,
+        u / r,
+        n / (rho * rho),
+        -e / (rho * rho),
+        0.0,
+        -e * u / (r2 * rho),
+        -n * u / (r2 * rho),
+        rho / r2,
+    );
+    let [ax, ay, az] = site.enu_axes();
+    let rot = Matrix3::from_rows(&[ax.transpose(), ay.transpose(), az.transpose()]);
+    let mut h = SMatrix::<f64, 3, 6>::zeros();
+    h.fixed_view_mut::<3, 3>(0, 0).copy_from(&(d_enu * rot));
+    h
+}
+
+/// Innovation z − h(x) with the azimuth difference wrapped to (−π, π].
+pub fn innovation(z: &Meas3, predicted: &Meas3) -> Meas3 {
+    let mut d = z - predicted;
+    d[1] = wrap_pi(d[1]);
+    d
+}
+
+/// Measurement covariance from per-axis standard deviations.
+pub fn noise(sigma: &[f64; 3]) -> Matrix3<f64> {
+    Matrix3::from_diagonal(&Vector3::new(sigma[0].powi(2), sigma[1].powi(2), sigma[2].powi(2)))
+}
+
+/// The ECEF point of a measurement and its covariance (first-order conversion).
+pub fn to_ecef_with_covariance(
+    z: &LookAngles,
+    sigma: &[f64; 3],
+    site: &Geodetic,
+) -> (Vector3<f64>, Matrix3<f64>) {
+    let p = z.to_enu().to_ecef(site).0;
+    let x = State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0);
+    let h = jacobian(&x, site).fixed_view::<3, 3>(0, 0).into_owned();
+    let cov = match h.try_inverse() {
+        Some(hi) => hi * noise(sigma) * hi.transpose(),
+        None => Matrix3::identity() * (sigma[0] * sigma[0]),
+    };
+    (p, cov)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jacobian_matches_finite_differences() {
+        let site = Geodetic::from_degrees(38.3, 37.8, 2000.0);
+        let p = Geodetic::from_degrees(36.0, 45.0, 250e3).to_ecef().0;
+        let x = State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0);
+        let h = jacobian(&x, &site);
+        for j in 0..3 {
+            let mut dx = State6::zeros();
+            dx[j] = 1.0;
+            let d = innovation(&predict(&(x + dx), &site), &predict(&(x - dx), &site)) / 2.0;
+            for i in 0..3 {
+                assert!((d[i] - h[(i, j)]).abs() < 1e-9 * (1.0 + h[(i, j)].abs()) + 1e-12);
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! A party's multi-target tracker: GNN association, EKF updates, M-of-N confirmation, deletion.
+
+use crate::assignment::{FORBIDDEN, assign_with_dummies};
+use crate::measurement::{self, Meas3};
+use crate::track::{Track, TrackStatus};
+use crate::{Cov6, State6, ekf};
+use serde::{Deserialize, Serialize};
+use shieldnet_sensors::{Radar, Scan};
+
+/// Tracker settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackerConfig {
+    /// Hits (M) needed within the last N looks to confirm.
+    pub confirm_m: u32,
+    /// Window (N) of the M-of-N rule.
+    pub confirm_n: u32,
+    /// Consecutive missed looks that delete a confirmed track.
+    pub delete_after_misses: u32,
+    /// White acceleration spectral density of the process noise, m²/s³.
+    pub accel_noise_m2_s3: f64,
+    /// Gate on the squared Mahalanobis distance (χ² with 3 degrees of freedom; 16.27 = 99.9 %).
+    pub gate_chi2: f64,
+    /// Standard deviation of each velocity component of a new track, m/s.
+    pub init_velocity_sigma_m_s: f64,
+    /// RMS position standard deviation beyond which a track is dropped, m.
+    pub max_position_sigma_m: f64,
+    /// Normalised innovation squared above which a track's process noise is raised (manoeuvre, e.g. a
+    /// boosting missile that the ballistic model does not describe).
+    pub manoeuvre_nis: f64,
+    /// Largest factor by which process noise may be raised.
+    pub max_noise_scale: f64,
+}
+
+impl Default for TrackerConfig {
+    fn default() -> Self {
+        Self {
+            confirm_m: 3,
+            confirm_n: 4,
+            delete_after_misses: 4,
+            accel_noise_m2_s3: 25.0,
+            gate_chi2: 16.27,
+            init_velocity_sigma_m_s: 3_000.0,
+            max_position_sigma_m: 50_000.0,
+            manoeuvre_nis: 11.34,
+            max_noise_scale: 400.0,
+        }
+    }
+}
+
+/// What one look changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanOutcome {
+    /// Tracks started (tentative).
+    pub started: Vec<u32>,
+    /// Tracks confirmed by this look.
+    pub confirmed: Vec<u32>,
+    /// Tracks deleted at this look.
+    pub deleted: Vec<u32>,
+    /// (track id, detection index) pairs associated.
+    pub associations: Vec<(u32, usize)>,
+}
+
+/// A multi-target tracker fed with one party's radar looks in time order.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    cfg: TrackerConfig,
+    tracks: Vec<Track>,
+    next_id: u32,
+}
+
+impl Tracker {
+    /// An empty tracker.
+    pub fn new(cfg: TrackerConfig) -> Self {
+        Self { cfg, tracks: Vec::new(), next_id: 1 }
+    }
+
+    /// Live tracks (tentative and confirmed), in creation order.
+    pub fn tracks(&self) -> &[Track] {
+        &self.tracks
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &TrackerConfig {
+        &self.cfg
+    }
+
+    /// Processes one look of `radar` (looks must come in non-decreasing time order).
+    pub fn process_scan(&mut self, scan: &Scan, radar: &Radar) -> ScanOutcome {
+        let mut out = ScanOutcome::default();
+        let q = self.cfg.accel_noise_m2_s3;
+        for t in &mut self.tracks {
+            let dt = scan.time_s - t.time_s;
+            if dt > 0.0 {
+                let (x, p) = ekf::predict(&t.state, &t.cov, dt, q * t.noise_scale);
+                t.state = x;
+                t.cov = p;
+                t.time_s = scan.time_s;
+            }
+        }
+        // Gating and GNN cost: d² + ln|S| for in-gate pairs.
+        let meas: Vec<(Meas3, nalgebra::Matrix3<f64>)> = scan
+            .detections
+            .iter()
+            .map(|d| {
+                (
+                    Meas3::new(d.measured.range_m, d.measured.az_rad, d.measured.el_rad),
+                    measurement::noise(&d.sigma),
+                )
+            })
+            .collect();
+        let mut innovations = Vec::with_capacity(self.tracks.len());
+        let mut cost = vec![vec![FORBIDDEN; meas.len()]; self.tracks.len()];
+        let mut dummy = vec![FORBIDDEN; self.tracks.len()];
+        for (i, t) in self.tracks.iter().enumerate() {
+            let row: Vec<Option<ekf::Innovation>> =
+                meas.iter().map(|(z, r)| ekf::innovation(&t.state, &t.cov, z, r, &scan.site)).collect();
+            let mut log_det = 0.0;
+            for (j, inn) in row.iter().enumerate() {
+                if let Some(inn) = inn {
+                    let d2 = inn.distance_squared();
+                    log_det = inn.s.determinant().max(1e-300).ln();
+                    if d2 <= self.cfg.gate_chi2 {
+                        cost[i][j] = d2 + log_det;
+                    }
+                }
+            }
+            dummy[i] = self.cfg.gate_chi2 + log_det;
+            innovations.push(row);
+        }
+        let assignment = assign_with_dummies(&cost, &dummy);
+        let mut used = vec![false; meas.len()];
+        let window = self.cfg.confirm_n;
+        for (i, t) in self.tracks.iter_mut().enumerate() {
+            match assignment[i] {
+                Some(j) => {
+                    if let Some(inn) = &innovations[i][j] {
+                        let (x, p) = ekf::update(&t.state, &t.cov, inn, &meas[j].1);
+                        t.state = x;
+                        t.cov = p;
+                        t.adapt_noise(inn.distance_squared(), &self.cfg);
+                    }
+                    used[j] = true;
+                    t.updates += 1;
+                    t.record_look(true, window);
+                    out.associations.push((t.id, j));
+                    if t.status == TrackStatus::Tentative && t.hits_in_window() >= self.cfg.confirm_m {
+                        t.status = TrackStatus::Confirmed;
+                        t.confirmed_s = Some(scan.time_s);
+                        out.confirmed.push(t.id);
+                    }
+                }
+                None => {
+                    if radar.can_see(&t.position()) {
+                        t.record_look(false, window);
+                    }
+                }
+            }
+        }
+        let cfg = &self.cfg;
+        self.tracks.retain(|t| {
+            let keep = keep_track(t, cfg);
+            if !keep {
+                out.deleted.push(t.id);
+            }
+            keep
+        });
+        for (j, d) in scan.detections.iter().enumerate() {
+            if used[j] {
+                continue;
+            }
+            let (p, pc) = measurement::to_ecef_with_covariance(&d.measured, &d.sigma, &scan.site);
+            let mut cov = Cov6::zeros();
+            cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&pc);
+            let sv = self.cfg.init_velocity_sigma_m_s.powi(2);
+            for k in 3..6 {
+                cov[(k, k)] = sv;
+            }
+            let mut t = Track {
+                id: self.next_id,
+                time_s: scan.time_s,
+                state: State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0),
+                cov,
+                status: TrackStatus::Tentative,
+                started_s: scan.time_s,
+                confirmed_s: None,
+                updates: 1,
+                consecutive_misses: 0,
+                history: 0,
+                looks: 0,
+                noise_scale: 1.0,
+            };
+            t.record_look(true, window);
+            self.next_id += 1;
+            out.started.push(t.id);
+            self.tracks.push(t);
+        }
+        out
+    }
+}
+
+fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
+    if t.position_sigma_m() > cfg.max_position_sigma_m || !t.state.iter().all(|v| v.is_finite()) {
+        return false;
+    }
+    if t.position().to_geodetic().alt_m < -5_000.0 {
+        return false;
+    }
+    match t.status {
+        TrackStatus::Confirmed => t.consecutive_misses < cfg.delete_after_misses,
+        TrackStatus::Tentative => {
+            t.looks_in_window() - t.hits_in_window() <= cfg.confirm_n.saturating_sub(cfg.confirm_m)
+        }
+    }
+}
