@@ -5,6 +5,7 @@ mod run;
 mod scenario_source;
 mod scenarios;
 pub mod trajectory;
+pub mod wta;
 
 pub mod audit;
 
@@ -31,6 +32,8 @@ pub enum Command {
     Trajectory(trajectory::TrajectoryArgs),
     /// Verify or show the signed record of a run.
     Audit(audit::AuditArgs),
+    /// Solve a static weapon-target assignment instance (JSON).
+    Wta(wta::WtaArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -41,5 +44,6 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Scenario(cmd) => scenarios::execute(cmd),
         Command::Trajectory(args) => trajectory::run(&args),
         Command::Audit(args) => audit::run(args),
+        Command::Wta(args) => wta::run(args),
     }
 }
