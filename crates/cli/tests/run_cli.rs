@@ -57,6 +57,16 @@ fn run_out_writes_the_four_csv_files_with_headers() {
         assert_eq!(lines.next(), Some(header), "{file}");
         assert!(lines.next().is_some(), "{file} has no rows");
     }
+    // The run's signed record verifies, and a single changed byte is caught (exit code 1).
+    let verify = shieldnet(&["audit", "verify", dir.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
+    let log = dir.join("audit-BLUE.jsonl");
+    let mut bytes = std::fs::read(&log).unwrap();
+    let k = bytes.len() / 2;
+    bytes[k] ^= 0x01;
+    std::fs::write(&log, &bytes).unwrap();
+    let tampered = shieldnet(&["audit", "verify", dir.to_str().unwrap()]);
+    assert_eq!(tampered.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).ok();
 }
 
