@@ -16,6 +16,7 @@
 pub mod assignment;
 pub mod ekf;
 pub mod measurement;
+pub mod metrics;
 pub mod motion;
 pub mod track;
 pub mod tracker;
