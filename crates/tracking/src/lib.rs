@@ -15,11 +15,14 @@
 
 pub mod assignment;
 pub mod ekf;
+pub mod filter;
+pub mod imm;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
 pub mod track;
 pub mod tracker;
+pub mod ukf;
 
 pub use track::{Track, TrackStatus};
 pub use tracker::{Tracker, TrackerConfig};

@@ -1,14 +1,18 @@
 //! A party's multi-target tracker: GNN association, EKF updates, M-of-N confirmation, deletion.
 
 use crate::assignment::{FORBIDDEN, assign_with_dummies};
+use crate::filter::{self, Estimator, Innovation};
+use crate::imm::{ImmConfig, ImmState};
 use crate::measurement::{self, Meas3};
 use crate::track::{Track, TrackStatus};
-use crate::{Cov6, State6, ekf};
+use crate::ukf::UkfParams;
+use crate::{Cov6, State6};
 use serde::{Deserialize, Serialize};
 use shieldnet_sensors::{Radar, Scan};
 
-/// Tracker settings.
+/// Tracker settings (fields missing from a serialised config take their defaults).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrackerConfig {
     /// Hits (M) needed within the last N looks to confirm.
     pub confirm_m: u32,
@@ -29,6 +33,12 @@ pub struct TrackerConfig {
     pub manoeuvre_nis: f64,
     /// Largest factor by which process noise may be raised.
     pub max_noise_scale: f64,
+    /// Gaussian filter of each track (or of each IMM mode).
+    pub estimator: Estimator,
+    /// Unscented-transform parameters when `estimator` is the UKF.
+    pub ukf: UkfParams,
+    /// Run the boost/ballistic IMM instead of a single model with adaptive process noise.
+    pub imm: Option<ImmConfig>,
 }
 
 impl Default for TrackerConfig {
@@ -43,6 +53,9 @@ impl Default for TrackerConfig {
             max_position_sigma_m: 50_000.0,
             manoeuvre_nis: 11.34,
             max_noise_scale: 400.0,
+            estimator: Estimator::Ekf,
+            ukf: UkfParams::default(),
+            imm: None,
         }
     }
 }
@@ -87,17 +100,24 @@ impl Tracker {
     /// Processes one look of `radar` (looks must come in non-decreasing time order).
     pub fn process_scan(&mut self, scan: &Scan, radar: &Radar) -> ScanOutcome {
         let mut out = ScanOutcome::default();
-        let q = self.cfg.accel_noise_m2_s3;
+        let cfg = &self.cfg;
+        let q = cfg.accel_noise_m2_s3;
         for t in &mut self.tracks {
             let dt = scan.time_s - t.time_s;
             if dt > 0.0 {
-                let (x, p) = ekf::predict(&t.state, &t.cov, dt, q * t.noise_scale);
-                t.state = x;
-                t.cov = p;
+                match (&mut t.imm, &cfg.imm) {
+                    (Some(imm), Some(icfg)) => {
+                        imm.predict(dt, q, icfg, cfg.estimator, &cfg.ukf);
+                        (t.state, t.cov) = imm.combined();
+                    }
+                    _ => {
+                        (t.state, t.cov) =
+                            filter::predict(cfg.estimator, &t.state, &t.cov, dt, q * t.noise_scale, &cfg.ukf);
+                    }
+                }
                 t.time_s = scan.time_s;
             }
         }
-        // Gating and GNN cost: d² + ln|S| for in-gate pairs.
         let meas: Vec<(Meas3, nalgebra::Matrix3<f64>)> = scan
             .detections
             .iter()
@@ -108,42 +128,54 @@ impl Tracker {
                 )
             })
             .collect();
-        let mut innovations = Vec::with_capacity(self.tracks.len());
+        // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
+        // plus the largest ln|S| of its row, so every in-gate pair is preferred to no pair.
+        let projections: Vec<filter::Projection> = self
+            .tracks
+            .iter()
+            .map(|t| filter::project(cfg.estimator, &t.state, &t.cov, &scan.site, &cfg.ukf))
+            .collect();
+        let mut gated: Vec<Vec<(usize, Innovation)>> = Vec::with_capacity(self.tracks.len());
         let mut cost = vec![vec![FORBIDDEN; meas.len()]; self.tracks.len()];
         let mut dummy = vec![FORBIDDEN; self.tracks.len()];
-        for (i, t) in self.tracks.iter().enumerate() {
-            let row: Vec<Option<ekf::Innovation>> =
-                meas.iter().map(|(z, r)| ekf::innovation(&t.state, &t.cov, z, r, &scan.site)).collect();
-            let mut log_det = 0.0;
-            for (j, inn) in row.iter().enumerate() {
-                if let Some(inn) = inn {
-                    let d2 = inn.distance_squared();
-                    log_det = inn.s.determinant().max(1e-300).ln();
-                    if d2 <= self.cfg.gate_chi2 {
-                        cost[i][j] = d2 + log_det;
+        for (i, proj) in projections.iter().enumerate() {
+            let mut row = Vec::new();
+            let mut max_log_det = f64::NEG_INFINITY;
+            for (j, (z, r)) in meas.iter().enumerate() {
+                if let Some(inn) = proj.innovation(z, r) {
+                    let log_det = inn.s.determinant().max(1e-300).ln();
+                    max_log_det = max_log_det.max(log_det);
+                    if inn.d2 <= cfg.gate_chi2 {
+                        cost[i][j] = inn.d2 + log_det;
+                        row.push((j, inn));
                     }
                 }
             }
-            dummy[i] = self.cfg.gate_chi2 + log_det;
-            innovations.push(row);
+            if max_log_det.is_finite() {
+                dummy[i] = cfg.gate_chi2 + max_log_det;
+            }
+            gated.push(row);
         }
         let assignment = assign_with_dummies(&cost, &dummy);
         let mut used = vec![false; meas.len()];
-        let window = self.cfg.confirm_n;
+        let window = cfg.confirm_n;
         for (i, t) in self.tracks.iter_mut().enumerate() {
             match assignment[i] {
                 Some(j) => {
-                    if let Some(inn) = &innovations[i][j] {
-                        let (x, p) = ekf::update(&t.state, &t.cov, inn, &meas[j].1);
-                        t.state = x;
-                        t.cov = p;
-                        t.adapt_noise(inn.distance_squared(), &self.cfg);
+                    let (z, r) = &meas[j];
+                    if let (Some(imm), Some(_)) = (&mut t.imm, &cfg.imm) {
+                        let projs = imm.project(cfg.estimator, &scan.site, &cfg.ukf);
+                        imm.update(&projs, z, r);
+                        (t.state, t.cov) = imm.combined();
+                    } else if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
+                        (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
+                        t.adapt_noise(inn.d2, cfg);
                     }
                     used[j] = true;
                     t.updates += 1;
                     t.record_look(true, window);
                     out.associations.push((t.id, j));
-                    if t.status == TrackStatus::Tentative && t.hits_in_window() >= self.cfg.confirm_m {
+                    if t.status == TrackStatus::Tentative && t.hits_in_window() >= cfg.confirm_m {
                         t.status = TrackStatus::Confirmed;
                         t.confirmed_s = Some(scan.time_s);
                         out.confirmed.push(t.id);
@@ -188,7 +220,11 @@ impl Tracker {
                 history: 0,
                 looks: 0,
                 noise_scale: 1.0,
+                imm: None,
             };
+            if let Some(icfg) = &self.cfg.imm {
+                t.imm = Some(Box::new(ImmState::new(&t.state, &t.cov, icfg)));
+            }
             t.record_look(true, window);
             self.next_id += 1;
             out.started.push(t.id);
