@@ -95,4 +95,27 @@ impl Projection {
         };
         (xn, (pn + pn.transpose()) * 0.5)
     }
+
+    /// Probabilistic data association update (Bar-Shalom & Tse 1975): `weighted` holds (β_j,
+    /// innovation_j) of the gated detections and `beta0` the probability that none is the track's. The
+    /// gain is formed from the first innovation's S (the same for all when measurement noise is).
+    pub fn update_pda(
+        &self,
+        x: &State6,
+        p: &Cov6,
+        weighted: &[(f64, &Innovation)],
+        beta0: f64,
+    ) -> (State6, Cov6) {
+        let Some((_, first)) = weighted.first() else { return (*x, *p) };
+        let k = self.pxz * first.s_inv;
+        let nu: Meas3 = weighted.iter().map(|(b, i)| i.nu * *b).sum();
+        let mut spread = Matrix3::zeros();
+        for (b, i) in weighted {
+            spread += i.nu * i.nu.transpose() * *b;
+        }
+        spread -= nu * nu.transpose();
+        let pc = p - k * first.s * k.transpose();
+        let pn = p * beta0 + pc * (1.0 - beta0) + k * spread * k.transpose();
+        (x + k * nu, (pn + pn.transpose()) * 0.5)
+    }
 }

@@ -17,6 +17,7 @@ pub mod assignment;
 pub mod ekf;
 pub mod filter;
 pub mod imm;
+pub mod jpda;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
@@ -25,7 +26,7 @@ pub mod tracker;
 pub mod ukf;
 
 pub use track::{Track, TrackStatus};
-pub use tracker::{Tracker, TrackerConfig};
+pub use tracker::{Associator, Tracker, TrackerConfig};
 
 /// Six-element state: ECEF position (m) then ECEF velocity (m/s).
 pub type State6 = nalgebra::SVector<f64, 6>;

@@ -39,6 +39,23 @@ pub struct TrackerConfig {
     pub ukf: UkfParams,
     /// Run the boost/ballistic IMM instead of a single model with adaptive process noise.
     pub imm: Option<ImmConfig>,
+    /// Data associator.
+    pub associator: Associator,
+    /// Detection probability assumed by JPDA.
+    pub jpda_pd: f64,
+    /// Clutter density assumed by JPDA, false alarms per unit of measurement space (m·rad²).
+    pub jpda_clutter_density: f64,
+}
+
+/// Data association method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Associator {
+    /// Global nearest neighbour: optimal rectangular assignment on d² + ln|S|.
+    #[default]
+    Gnn,
+    /// Joint probabilistic data association (exact enumeration per cluster); IMM tracks are updated
+    /// with their most probable detection.
+    Jpda,
 }
 
 impl Default for TrackerConfig {
@@ -56,6 +73,9 @@ impl Default for TrackerConfig {
             estimator: Estimator::Ekf,
             ukf: UkfParams::default(),
             imm: None,
+            associator: Associator::Gnn,
+            jpda_pd: 0.9,
+            jpda_clutter_density: 1e-7,
         }
     }
 }
@@ -156,8 +176,37 @@ impl Tracker {
             }
             gated.push(row);
         }
-        let assignment = assign_with_dummies(&cost, &dummy);
         let mut used = vec![false; meas.len()];
+        let assignment: Vec<Option<usize>> = match cfg.associator {
+            Associator::Gnn => assign_with_dummies(&cost, &dummy),
+            Associator::Jpda => {
+                let betas = jpda_betas(&gated, meas.len(), cfg);
+                // Tracks with gated detections take the PDA update (single-model) or their most
+                // probable detection (IMM); every gated detection is the tracks' and starts nothing.
+                let mut best = vec![None; self.tracks.len()];
+                for (i, t) in self.tracks.iter_mut().enumerate() {
+                    if gated[i].is_empty() {
+                        continue;
+                    }
+                    gated[i].iter().for_each(|(j, _)| used[*j] = true);
+                    let (jbest, _) = gated[i]
+                        .iter()
+                        .map(|(j, _)| (*j, betas[i][j + 1]))
+                        .fold((usize::MAX, -1.0), |a, b| if b.1 > a.1 { b } else { a });
+                    if betas[i][0] >= 0.5 {
+                        continue;
+                    }
+                    best[i] = Some(jbest);
+                    if t.imm.is_none() || cfg.imm.is_none() {
+                        let weighted: Vec<(f64, &Innovation)> =
+                            gated[i].iter().map(|(j, inn)| (betas[i][j + 1], inn)).collect();
+                        (t.state, t.cov) =
+                            projections[i].update_pda(&t.state, &t.cov, &weighted, betas[i][0]);
+                    }
+                }
+                best
+            }
+        };
         let window = cfg.confirm_n;
         for (i, t) in self.tracks.iter_mut().enumerate() {
             match assignment[i] {
@@ -167,6 +216,8 @@ impl Tracker {
                         let projs = imm.project(cfg.estimator, &scan.site, &cfg.ukf);
                         imm.update(&projs, z, r);
                         (t.state, t.cov) = imm.combined();
+                    } else if cfg.associator == Associator::Jpda {
+                        // Already updated by PDA above.
                     } else if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
                         (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
                         t.adapt_noise(inn.d2, cfg);
@@ -247,4 +298,21 @@ fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
             t.looks_in_window() - t.hits_in_window() <= cfg.confirm_n.saturating_sub(cfg.confirm_m)
         }
     }
+}
+
+/// JPDA association probabilities of every track: `[β₀, β_1..β_m]` over all detections.
+fn jpda_betas(gated: &[Vec<(usize, Innovation)>], nd: usize, cfg: &TrackerConfig) -> Vec<Vec<f64>> {
+    let pg = 0.999;
+    let g: Vec<Vec<Option<f64>>> = gated
+        .iter()
+        .map(|row| {
+            let mut r = vec![None; nd];
+            for (j, inn) in row {
+                r[*j] = Some(cfg.jpda_pd * inn.log_likelihood().exp() / cfg.jpda_clutter_density);
+            }
+            r
+        })
+        .collect();
+    let miss = vec![1.0 - cfg.jpda_pd * pg; gated.len()];
+    crate::jpda::probabilities(&g, &miss)
 }
