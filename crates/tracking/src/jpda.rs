@@ -28,8 +28,8 @@ pub fn probabilities(g: &[Vec<Option<f64>>], miss: &[f64]) -> Vec<Vec<f64>> {
         let mut stack = vec![start];
         cluster[start] = next;
         while let Some(t) = stack.pop() {
-            for j in 0..nd {
-                if g[t][j].is_none() {
+            for (j, gtj) in g[t].iter().enumerate() {
+                if gtj.is_none() {
                     continue;
                 }
                 for u in 0..nt {
