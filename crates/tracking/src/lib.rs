@@ -21,12 +21,13 @@ pub mod jpda;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
+pub mod sprt;
 pub mod track;
 pub mod tracker;
 pub mod ukf;
 
 pub use track::{Track, TrackStatus};
-pub use tracker::{Associator, Tracker, TrackerConfig};
+pub use tracker::{Associator, Confirmation, Tracker, TrackerConfig};
 
 /// Six-element state: ECEF position (m) then ECEF velocity (m/s).
 pub type State6 = nalgebra::SVector<f64, 6>;

@@ -47,6 +47,9 @@ pub struct Track {
     /// `cov` then hold the moment-matched combination).
     #[serde(default)]
     pub imm: Option<Box<crate::imm::ImmState>>,
+    /// Track score: log-likelihood ratio of target versus false alarm (see [`crate::sprt`]).
+    #[serde(default)]
+    pub score: f64,
 }
 
 fn unit_scale() -> f64 {

@@ -4,6 +4,7 @@ use crate::assignment::{FORBIDDEN, assign_with_dummies};
 use crate::filter::{self, Estimator, Innovation};
 use crate::imm::{ImmConfig, ImmState};
 use crate::measurement::{self, Meas3};
+use crate::sprt::{self, Sprt};
 use crate::track::{Track, TrackStatus};
 use crate::ukf::UkfParams;
 use crate::{Cov6, State6};
@@ -41,10 +42,25 @@ pub struct TrackerConfig {
     pub imm: Option<ImmConfig>,
     /// Data associator.
     pub associator: Associator,
-    /// Detection probability assumed by JPDA.
-    pub jpda_pd: f64,
-    /// Clutter density assumed by JPDA, false alarms per unit of measurement space (m·rad²).
-    pub jpda_clutter_density: f64,
+    /// Detection probability assumed by JPDA and the SPRT score.
+    pub assumed_pd: f64,
+    /// Clutter density assumed by JPDA and the SPRT score, false alarms per unit of measurement
+    /// space (m·rad²).
+    pub clutter_density: f64,
+    /// Confirmation (and deletion of tentative tracks) by M-of-N or by the SPRT score.
+    pub confirmation: Confirmation,
+    /// SPRT error probabilities when `confirmation` is [`Confirmation::Sprt`].
+    pub sprt: Sprt,
+}
+
+/// Track confirmation logic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Confirmation {
+    /// M hits within the last N looks.
+    #[default]
+    MOfN,
+    /// Sequential probability ratio test on the track score (see [`crate::sprt`]).
+    Sprt,
 }
 
 /// Data association method.
@@ -74,8 +90,10 @@ impl Default for TrackerConfig {
             ukf: UkfParams::default(),
             imm: None,
             associator: Associator::Gnn,
-            jpda_pd: 0.9,
-            jpda_clutter_density: 1e-7,
+            assumed_pd: 0.9,
+            clutter_density: 1e-7,
+            confirmation: Confirmation::MOfN,
+            sprt: Sprt::default(),
         }
     }
 }
@@ -225,8 +243,16 @@ impl Tracker {
                     used[j] = true;
                     t.updates += 1;
                     t.record_look(true, window);
+                    if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
+                        t.score +=
+                            sprt::hit_increment(cfg.assumed_pd, cfg.clutter_density, inn.log_likelihood());
+                    }
                     out.associations.push((t.id, j));
-                    if t.status == TrackStatus::Tentative && t.hits_in_window() >= cfg.confirm_m {
+                    let confirm = match cfg.confirmation {
+                        Confirmation::MOfN => t.hits_in_window() >= cfg.confirm_m,
+                        Confirmation::Sprt => cfg.sprt.decide(t.score) == sprt::Decision::Confirm,
+                    };
+                    if t.status == TrackStatus::Tentative && confirm {
                         t.status = TrackStatus::Confirmed;
                         t.confirmed_s = Some(scan.time_s);
                         out.confirmed.push(t.id);
@@ -235,6 +261,7 @@ impl Tracker {
                 None => {
                     if radar.can_see(&t.position()) {
                         t.record_look(false, window);
+                        t.score += sprt::miss_increment(cfg.assumed_pd);
                     }
                 }
             }
@@ -272,6 +299,7 @@ impl Tracker {
                 looks: 0,
                 noise_scale: 1.0,
                 imm: None,
+                score: 0.0,
             };
             if let Some(icfg) = &self.cfg.imm {
                 t.imm = Some(Box::new(ImmState::new(&t.state, &t.cov, icfg)));
@@ -294,9 +322,12 @@ fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
     }
     match t.status {
         TrackStatus::Confirmed => t.consecutive_misses < cfg.delete_after_misses,
-        TrackStatus::Tentative => {
-            t.looks_in_window() - t.hits_in_window() <= cfg.confirm_n.saturating_sub(cfg.confirm_m)
-        }
+        TrackStatus::Tentative => match cfg.confirmation {
+            Confirmation::MOfN => {
+                t.looks_in_window() - t.hits_in_window() <= cfg.confirm_n.saturating_sub(cfg.confirm_m)
+            }
+            Confirmation::Sprt => cfg.sprt.decide(t.score) != sprt::Decision::Delete,
+        },
     }
 }
 
@@ -308,11 +339,11 @@ fn jpda_betas(gated: &[Vec<(usize, Innovation)>], nd: usize, cfg: &TrackerConfig
         .map(|row| {
             let mut r = vec![None; nd];
             for (j, inn) in row {
-                r[*j] = Some(cfg.jpda_pd * inn.log_likelihood().exp() / cfg.jpda_clutter_density);
+                r[*j] = Some(cfg.assumed_pd * inn.log_likelihood().exp() / cfg.clutter_density);
             }
             r
         })
         .collect();
-    let miss = vec![1.0 - cfg.jpda_pd * pg; gated.len()];
+    let miss = vec![1.0 - cfg.assumed_pd * pg; gated.len()];
     crate::jpda::probabilities(&g, &miss)
 }

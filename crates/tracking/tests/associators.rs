@@ -8,7 +8,7 @@ use shieldnet_flight::{BoostSpec, fly_threat};
 use shieldnet_sensors::{Radar, RadarSpec};
 use shieldnet_tracking::filter::Estimator;
 use shieldnet_tracking::imm::ImmConfig;
-use shieldnet_tracking::{Associator, Tracker, TrackerConfig};
+use shieldnet_tracking::{Associator, Confirmation, Tracker, TrackerConfig};
 
 #[test]
 fn gnn_and_jpda_hold_two_close_threats() {
@@ -49,4 +49,44 @@ fn gnn_and_jpda_hold_two_close_threats() {
             assert_eq!(confirmed.len(), 2, "{label}");
         }
     }
+}
+
+#[test]
+fn sprt_confirms_a_real_threat_quickly_and_no_clutter_track() {
+    let rotation = EarthRotation::at_julian_date(2_457_175.0);
+    let boost = BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 120e3 };
+    let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
+    let a = fly_threat(&launch, &Geodetic::from_degrees(39.93, 32.86, 0.0), 0.0, &boost, &rotation).unwrap();
+    let mut spec = RadarSpec::example();
+    spec.false_alarms_per_scan = 5.0;
+    let radar = Radar::new(0, 0, spec);
+    let cfg = TrackerConfig { confirmation: Confirmation::Sprt, ..TrackerConfig::default() };
+    // Clutter only: nothing is confirmed in 300 s (150 looks, 750 false alarms).
+    let mut tracker = Tracker::new(cfg.clone());
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let mut confirmed = 0;
+    for t in radar.look_times(0.0, 300.0) {
+        confirmed += tracker.process_scan(&radar.look(t, &[], &mut rng), &radar).confirmed.len();
+    }
+    assert_eq!(confirmed, 0);
+    // A threat: confirmed within three looks of its first detection.
+    let mut tracker = Tracker::new(cfg);
+    let mut first = None;
+    let mut confirmed_at = None;
+    for t in radar.look_times(150.0, 400.0) {
+        let p = a.ecef_at(t, &rotation).unwrap().0;
+        let scan = radar.look(t, &[(0, p)], &mut rng);
+        if first.is_none() && scan.detections.iter().any(|d| d.truth.is_some()) {
+            first = Some(t);
+        }
+        let out = tracker.process_scan(&scan, &radar);
+        if confirmed_at.is_none() && !out.confirmed.is_empty() {
+            confirmed_at = Some(t);
+        }
+    }
+    let (first, confirmed_at) = (first.unwrap(), confirmed_at.unwrap());
+    eprintln!("first detection {first} s, SPRT confirmation {confirmed_at} s");
+    assert!(confirmed_at - first <= 3.0 * radar.spec.revisit_s + 1e-9);
+    let real: Vec<_> = tracker.tracks().iter().filter(|t| t.is_confirmed()).collect();
+    assert_eq!(real.len(), 1);
 }
