@@ -38,6 +38,8 @@ struct Engagement {
     intercept_time_s: f64,
     /// Predicted intercept point (ECEF, m).
     aim: Vector3<f64>,
+    /// Number of sources partners were last told about.
+    announced_sources: usize,
 }
 
 /// Seconds before intercept after which the kill vehicle's own seeker takes over and the node stops
@@ -53,6 +55,7 @@ struct PartnerClaim {
     rank: u32,
     launched: bool,
     intercept_time_s: f64,
+    intercept_point: Vector3<f64>,
 }
 
 /// One party's node.
@@ -135,6 +138,14 @@ impl PartyNode {
         }
         let confirmed: Vec<_> = self.tracker.tracks().iter().filter(|t| t.is_confirmed()).collect();
         let picture = self.fuser.picture(now, &confirmed);
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            let active =
+                e.status == Status::Planned || (e.status == Status::Launched && e.intercept_time_s > now);
+            if active {
+                self.reacquire(k, &picture);
+            }
+        }
         self.share_tracks(now, &mut out);
         self.launch_due(now, &picture, &mut out);
         self.update_aims(now, &picture, &mut out);
@@ -142,8 +153,28 @@ impl PartyNode {
             self.next_decision_s = now + self.cfg.decision_interval_s;
             self.plan(now, &picture, &mut out);
         }
+        self.reannounce_grown_sources(now, &mut out);
         out.picture = picture;
         out
+    }
+
+    /// Re-announces active engagements whose threat is now known under more tracks than partners were
+    /// told, so that partners recognise it under any of them (e.g. after a track was re-initiated).
+    fn reannounce_grown_sources(&mut self, now: f64, out: &mut NodeOutput) {
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            let status = match e.status {
+                Status::Planned => EngagementStatus::Planned,
+                Status::Launched => EngagementStatus::Launched,
+                _ => continue,
+            };
+            if e.sources.len() == e.announced_sources {
+                continue;
+            }
+            let body = Body::Engagement(announcement(e, &self.batteries, status));
+            self.engagements[k].announced_sources = self.engagements[k].sources.len();
+            self.announce(body, now, out);
+        }
     }
 
     fn ingest(&mut self, inbox: &[Message], now: f64) {
@@ -166,6 +197,7 @@ impl PartyNode {
                                 rank: rank as u32,
                                 launched: a.status == EngagementStatus::Launched,
                                 intercept_time_s: a.intercept_time_s,
+                                intercept_point: Vector3::from(a.intercept_point),
                             },
                         );
                     }
@@ -246,7 +278,11 @@ impl PartyNode {
             .filter(|(_, d)| *d < REACQUIRE_GATE_M)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i)?;
-        self.engagements[k].sources = self.sources_of(&picture[best]);
+        for s in self.sources_of(&picture[best]) {
+            if !self.engagements[k].sources.contains(&s) {
+                self.engagements[k].sources.push(s);
+            }
+        }
         Some(best)
     }
 
@@ -276,22 +312,33 @@ impl PartyNode {
                 continue;
             }
             let mine = Claim { party_rank: my_rank, launched: false, intercept_time_s: e.intercept_time_s };
+            let track = self.reacquire(k, picture);
+            let e = &self.engagements[k];
             let outranked = self.cfg.policy.coordinate
                 && self.partner_claims.values().any(|c| {
-                    c.sources.iter().any(|s| e.sources.contains(s))
-                        && precedes(
-                            &Claim {
-                                party_rank: c.rank,
-                                launched: c.launched,
-                                intercept_time_s: c.intercept_time_s,
-                            },
-                            &mine,
-                        )
+                    let same = match track {
+                        Some(i) => same_threat(
+                            &picture[i],
+                            &e.sources,
+                            &c.sources,
+                            c.intercept_time_s,
+                            &c.intercept_point,
+                        ),
+                        None => c.sources.iter().any(|s| e.sources.contains(s)),
+                    };
+                    same && precedes(
+                        &Claim {
+                            party_rank: c.rank,
+                            launched: c.launched,
+                            intercept_time_s: c.intercept_time_s,
+                        },
+                        &mine,
+                    )
                 });
             let decision = if outranked {
                 Err("a partner's engagement of the same threat takes precedence")
             } else {
-                match self.reacquire(k, picture) {
+                match track {
                     None => Err("track lost before launch"),
                     Some(i) => {
                         let f = &picture[i];
@@ -338,6 +385,17 @@ impl PartyNode {
         self.announce(body, now, out);
     }
 
+    /// Whether a picture track is the threat of an own engagement whose interceptor has reached its
+    /// intercept time but whose kill assessment has not come yet ("look" before shooting again).
+    fn awaiting_assessment(&self, f: &FusedTrack) -> bool {
+        self.engagements.iter().any(|e| {
+            e.status == Status::Launched && {
+                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+                (x.fixed_rows::<3>(0).into_owned() - e.aim).norm() < REACQUIRE_GATE_M
+            }
+        })
+    }
+
     fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
         let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64)> = Vec::new();
         for f in picture {
@@ -350,8 +408,11 @@ impl PartyNode {
                     && e.sources.iter().any(|s| sources.contains(s))
             });
             let claimed_by_partner = self.cfg.policy.coordinate
-                && self.partner_claims.values().any(|c| c.sources.iter().any(|s| sources.contains(s)));
-            if engaged_by_me || claimed_by_partner {
+                && self
+                    .partner_claims
+                    .values()
+                    .any(|c| same_threat(f, &sources, &c.sources, c.intercept_time_s, &c.intercept_point));
+            if engaged_by_me || claimed_by_partner || self.awaiting_assessment(f) {
                 continue;
             }
             let Some(a) = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets) else { continue };
@@ -391,6 +452,7 @@ impl PartyNode {
                 launch_time_s: shot.opportunity.launch_time_s,
                 intercept_time_s: shot.opportunity.intercept_time_s,
                 aim: shot.opportunity.point.0,
+                announced_sources: sources.len(),
             };
             out.events.push(NodeEvent::EngagementPlanned {
                 engagement: e.id,
@@ -418,5 +480,22 @@ fn announcement(
         status,
         launch_time_s: e.launch_time_s,
         intercept_time_s: e.intercept_time_s,
+        intercept_point: [e.aim.x, e.aim.y, e.aim.z],
     }
+}
+
+/// Whether a picture track (with its sources) is the threat a claim or engagement is about: one of
+/// the sources is shared, or the track predicted to the intercept time lies near the intercept point.
+fn same_threat(
+    f: &FusedTrack,
+    sources: &[Source],
+    claim_sources: &[Source],
+    intercept_time_s: f64,
+    intercept_point: &Vector3<f64>,
+) -> bool {
+    if sources.iter().any(|s| claim_sources.contains(s)) {
+        return true;
+    }
+    let x = motion::propagate(&f.state, intercept_time_s - f.time_s);
+    (x.fixed_rows::<3>(0).into_owned() - intercept_point).norm() < REACQUIRE_GATE_M
 }

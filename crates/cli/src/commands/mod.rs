@@ -4,6 +4,7 @@
 mod run;
 mod scenario_source;
 mod scenarios;
+pub mod trajectory;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +25,8 @@ pub enum Command {
     /// Work with scenarios.
     #[command(subcommand)]
     Scenario(scenarios::ScenarioCommand),
+    /// Fly one ballistic missile from a launch point to an aim point.
+    Trajectory(trajectory::TrajectoryArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -32,5 +35,6 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Run(args) => run::execute(args),
         Command::Scenarios => scenarios::list(),
         Command::Scenario(cmd) => scenarios::execute(cmd),
+        Command::Trajectory(args) => trajectory::run(&args),
     }
 }
