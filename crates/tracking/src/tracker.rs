@@ -167,36 +167,25 @@ impl Tracker {
             })
             .collect();
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
-        // plus the largest ln|S| of its row, so every in-gate pair is preferred to no pair.
+        // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
         let projections: Vec<filter::Projection> = self
             .tracks
             .iter()
             .map(|t| filter::project(cfg.estimator, &t.state, &t.cov, &scan.site, &cfg.ukf))
             .collect();
-        let mut gated: Vec<Vec<(usize, Innovation)>> = Vec::with_capacity(self.tracks.len());
-        let mut cost = vec![vec![FORBIDDEN; meas.len()]; self.tracks.len()];
-        let mut dummy = vec![FORBIDDEN; self.tracks.len()];
-        for (i, proj) in projections.iter().enumerate() {
-            let mut row = Vec::new();
-            let mut max_log_det = f64::NEG_INFINITY;
-            for (j, (z, r)) in meas.iter().enumerate() {
-                if let Some(inn) = proj.innovation(z, r) {
-                    let log_det = inn.s.determinant().max(1e-300).ln();
-                    max_log_det = max_log_det.max(log_det);
-                    if inn.d2 <= cfg.gate_chi2 {
-                        cost[i][j] = inn.d2 + log_det;
-                        row.push((j, inn));
-                    }
-                }
-            }
-            if max_log_det.is_finite() {
-                dummy[i] = cfg.gate_chi2 + max_log_det;
-            }
-            gated.push(row);
-        }
+        let gated = gate(&projections, &meas, cfg.gate_chi2);
+        let dummy: Vec<f64> = gated
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|(_, inn)| inn.s.determinant().max(1e-300).ln())
+                    .fold(f64::NEG_INFINITY, f64::max)
+            })
+            .map(|m| if m.is_finite() { cfg.gate_chi2 + m } else { FORBIDDEN })
+            .collect();
         let mut used = vec![false; meas.len()];
         let assignment: Vec<Option<usize>> = match cfg.associator {
-            Associator::Gnn => assign_with_dummies(&cost, &dummy),
+            Associator::Gnn => assign_gated(&gated, &dummy, meas.len()),
             Associator::Jpda => {
                 let betas = jpda_betas(&gated, meas.len(), cfg);
                 // Tracks with gated detections take the PDA update (single-model) or their most
@@ -346,4 +335,154 @@ fn jpda_betas(gated: &[Vec<(usize, Innovation)>], nd: usize, cfg: &TrackerConfig
         .collect();
     let miss = vec![1.0 - cfg.assumed_pd * pg; gated.len()];
     crate::jpda::probabilities(&g, &miss)
+}
+
+/// In-gate (detection, innovation) pairs of every track. Detections are sorted by range; for each
+/// track only those inside the box |ν_k| ≤ √(gate·S_kk) on every axis (a necessary condition for
+/// νᵀS⁻¹ν ≤ gate) get a full innovation, so the cost grows with the number of near pairs rather
+/// than with tracks × detections.
+fn gate(
+    projections: &[filter::Projection],
+    meas: &[(Meas3, nalgebra::Matrix3<f64>)],
+    gate_chi2: f64,
+) -> Vec<Vec<(usize, Innovation)>> {
+    let mut order: Vec<usize> = (0..meas.len()).collect();
+    order.sort_by(|&a, &b| meas[a].0[0].total_cmp(&meas[b].0[0]).then(a.cmp(&b)));
+    let ranges: Vec<f64> = order.iter().map(|&j| meas[j].0[0]).collect();
+    let mut rmax = [0.0f64; 3];
+    for (_, r) in meas {
+        for (k, v) in rmax.iter_mut().enumerate() {
+            *v = v.max(r[(k, k)]);
+        }
+    }
+    projections
+        .iter()
+        .map(|proj| {
+            let w: [f64; 3] = std::array::from_fn(|k| (gate_chi2 * (proj.pzz[(k, k)] + rmax[k])).sqrt());
+            let lo = ranges.partition_point(|&r| r < proj.z[0] - w[0]);
+            let hi = ranges.partition_point(|&r| r <= proj.z[0] + w[0]);
+            let mut row: Vec<(usize, Innovation)> = order[lo..hi]
+                .iter()
+                .filter(|&&j| {
+                    let z = &meas[j].0;
+                    shieldnet_sensors::radar::wrap_pi(z[1] - proj.z[1]).abs() <= w[1]
+                        && (z[2] - proj.z[2]).abs() <= w[2]
+                })
+                .filter_map(|&j| proj.innovation(&meas[j].0, &meas[j].1).map(|inn| (j, inn)))
+                .filter(|(_, inn)| inn.d2 <= gate_chi2)
+                .collect();
+            row.sort_by_key(|(j, _)| *j);
+            row
+        })
+        .collect()
+}
+
+/// GNN over the gate graph: each connected component of tracks and detections is an independent
+/// optimal assignment (exact, since pairs across components are forbidden), solved on its own small
+/// cost matrix.
+fn assign_gated(gated: &[Vec<(usize, Innovation)>], dummy: &[f64], nd: usize) -> Vec<Option<usize>> {
+    let nt = gated.len();
+    // Union-find over tracks (0..nt) and detections (nt..nt+nd).
+    let mut parent: Vec<usize> = (0..nt + nd).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for (i, row) in gated.iter().enumerate() {
+        for (j, _) in row {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, nt + j));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut components: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> = Default::default();
+    for (i, row) in gated.iter().enumerate() {
+        if !row.is_empty() {
+            let root = find(&mut parent, i);
+            components.entry(root).or_default().0.push(i);
+        }
+    }
+    for j in 0..nd {
+        let root = find(&mut parent, nt + j);
+        if let Some(c) = components.get_mut(&root) {
+            c.1.push(j);
+        }
+    }
+    let mut out = vec![None; nt];
+    for (tracks, dets) in components.values() {
+        let cost: Vec<Vec<f64>> = tracks
+            .iter()
+            .map(|&i| {
+                let mut row = vec![FORBIDDEN; dets.len()];
+                for (j, inn) in &gated[i] {
+                    let k = dets.binary_search(j).expect("detection in its component");
+                    row[k] = inn.d2 + inn.s.determinant().max(1e-300).ln();
+                }
+                row
+            })
+            .collect();
+        let d: Vec<f64> = tracks.iter().map(|&i| dummy[i]).collect();
+        for (k, a) in assign_with_dummies(&cost, &d).into_iter().enumerate() {
+            out[tracks[k]] = a.map(|c| dets[c]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::Matrix3;
+
+    fn inn(d2: f64, s: f64) -> Innovation {
+        let s = Matrix3::identity() * s;
+        Innovation { nu: Meas3::zeros(), s, s_inv: s.try_inverse().unwrap(), d2 }
+    }
+
+    #[test]
+    fn component_wise_assignment_equals_the_dense_optimum() {
+        // Deterministic pseudo-random sparse problems: the decomposition must give the same total.
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as f64 / (1u64 << 31) as f64
+        };
+        for _ in 0..200 {
+            let (nt, nd) = (1 + (next() * 7.0) as usize, 1 + (next() * 7.0) as usize);
+            let mut gated: Vec<Vec<(usize, Innovation)>> = Vec::new();
+            for _ in 0..nt {
+                let mut row = Vec::new();
+                for j in 0..nd {
+                    if next() < 0.35 {
+                        let (d2, s) = (next() * 16.0, 1.0 + next());
+                        row.push((j, inn(d2, s)));
+                    }
+                }
+                gated.push(row);
+            }
+            let dummy: Vec<f64> = gated
+                .iter()
+                .map(|r| {
+                    let m = r.iter().map(|(_, i)| i.s.determinant().ln()).fold(f64::NEG_INFINITY, f64::max);
+                    if m.is_finite() { 16.27 + m } else { FORBIDDEN }
+                })
+                .collect();
+            let mut dense = vec![vec![FORBIDDEN; nd]; nt];
+            for (i, r) in gated.iter().enumerate() {
+                for (j, x) in r {
+                    dense[i][*j] = x.d2 + x.s.determinant().ln();
+                }
+            }
+            let total = |a: &[Option<usize>]| -> f64 {
+                a.iter().enumerate().map(|(i, c)| c.map_or(dummy[i].min(1e9), |j| dense[i][j])).sum()
+            };
+            let a = assign_gated(&gated, &dummy, nd);
+            let b = assign_with_dummies(&dense, &dummy);
+            assert!((total(&a) - total(&b)).abs() < 1e-9, "{a:?} vs {b:?}");
+        }
+    }
 }
