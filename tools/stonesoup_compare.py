@@ -23,7 +23,9 @@ What is compared, and how it is made comparable:
   see the track).
 - OSPA: c = --c metres, p = 1, Euclidean on ECEF position, at every truth sample time, against the
   threats alive then; tracks are predicted to that time by their own motion model. One OSPA function
-  (below) scores both trackers; it is cross-checked against stonesoup's OSPAMetric on the first steps.
+  (below, scipy's linear_sum_assignment, as Stone Soup's OSPAMetric does for p = 1) scores both
+  trackers; our tracks are also scored by the Rust `metrics::ospa`, and the two must agree (printed
+  side by side).
 - Time: wall time of the tracking loop only (no file reading), ours from the Rust replay example in
   release mode (crates/tracking/examples/replay.rs).
 """
