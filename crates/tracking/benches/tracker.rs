@@ -13,6 +13,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shieldnet_earth::{Ecef, Geodetic, Vec3};
 use shieldnet_sensors::{Radar, RadarSpec, Scan};
+use shieldnet_tracking::metrics::{Siap, ospa};
 use shieldnet_tracking::{State6, Tracker, TrackerConfig, motion};
 use std::time::Instant;
 
@@ -20,7 +21,7 @@ const OBJECTS: usize = 1_000;
 const RADARS: usize = 10;
 const DURATION_S: f64 = 600.0;
 
-fn scenario() -> (Vec<Radar>, Vec<Scan>) {
+fn scenario() -> (Vec<Radar>, Vec<Scan>, Vec<Vec3>) {
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let radars: Vec<Radar> = (0..RADARS)
         .map(|i| {
@@ -66,7 +67,12 @@ fn scenario() -> (Vec<Radar>, Vec<Scan>) {
             scans.push(r.look(t, &targets, &mut rng));
         }
     }
-    (radars, scans)
+    let alive: Vec<Vec3> = states
+        .iter()
+        .map(|s| Vec3::new(s[0], s[1], s[2]))
+        .filter(|p| Ecef(*p).to_geodetic().alt_m > 0.0)
+        .collect();
+    (radars, scans, alive)
 }
 
 fn run(radars: &[Radar], scans: &[Scan]) -> Tracker {
@@ -78,12 +84,25 @@ fn run(radars: &[Radar], scans: &[Scan]) -> Tracker {
 }
 
 fn bench(c: &mut Criterion) {
-    let (radars, scans) = scenario();
+    let (radars, scans, alive) = scenario();
     let detections: usize = scans.iter().map(|s| s.detections.len()).sum();
     let start = Instant::now();
     let tracker = run(&radars, &scans);
     let wall = start.elapsed().as_secs_f64();
-    let confirmed = tracker.tracks().iter().filter(|t| t.is_confirmed()).count();
+    let confirmed: Vec<Vec3> =
+        tracker.tracks().iter().filter(|t| t.is_confirmed()).map(|t| t.position().0).collect();
+    let mut siap = Siap::new(1_000.0);
+    siap.step(&alive, &confirmed);
+    eprintln!(
+        "at {DURATION_S} s: {} objects still flying, {} confirmed tracks; SIAP completeness {:.3}, spuriousness {:.3}, position accuracy {:.0} m; OSPA(c = 10 km, p = 1) {:.0} m",
+        alive.len(),
+        confirmed.len(),
+        siap.completeness(),
+        siap.spuriousness(),
+        siap.position_accuracy(),
+        ospa(&alive, &confirmed, 10_000.0, 1.0)
+    );
+    let confirmed = confirmed.len();
     eprintln!(
         "{OBJECTS} objects, {RADARS} radars, {DURATION_S} s: {} looks, {detections} detections, {confirmed} confirmed tracks at the end; tracking took {wall:.2} s wall = {:.1} simulated s per wall s",
         scans.len(),
