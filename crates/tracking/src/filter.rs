@@ -62,14 +62,25 @@ pub fn predict(kind: Estimator, x: &State6, p: &Cov6, dt: f64, q: f64, params: &
 
 /// Projects a Gaussian into the measurement space of a radar at `site`.
 pub fn project(kind: Estimator, x: &State6, p: &Cov6, site: &Geodetic, params: &UkfParams) -> Projection {
+    project_in(kind, x, p, &measurement::SiteFrame::new(site), params)
+}
+
+/// [`project`] with the site's frame computed once by the caller.
+pub fn project_in(
+    kind: Estimator,
+    x: &State6,
+    p: &Cov6,
+    frame: &measurement::SiteFrame,
+    params: &UkfParams,
+) -> Projection {
     if kind == Estimator::Ukf
-        && let Some((z, pzz, pxz)) = ukf::project(x, p, site, params)
+        && let Some((z, pzz, pxz)) = ukf::project_in(x, p, frame, params)
     {
         return Projection { z, pzz, pxz, h: None };
     }
-    let h = measurement::jacobian(x, site);
+    let h = frame.jacobian(x);
     let pxz = p * h.transpose();
-    Projection { z: measurement::predict(x, site), pzz: h * pxz, pxz, h: Some(h) }
+    Projection { z: frame.predict(x), pzz: h * pxz, pxz, h: Some(h) }
 }
 
 impl Projection {

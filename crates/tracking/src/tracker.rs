@@ -168,10 +168,11 @@ impl Tracker {
             .collect();
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
         // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
+        let frame = measurement::SiteFrame::new(&scan.site);
         let projections: Vec<filter::Projection> = self
             .tracks
             .iter()
-            .map(|t| filter::project(cfg.estimator, &t.state, &t.cov, &scan.site, &cfg.ukf))
+            .map(|t| filter::project_in(cfg.estimator, &t.state, &t.cov, &frame, &cfg.ukf))
             .collect();
         let gated = gate(&projections, &meas, cfg.gate_chi2);
         let dummy: Vec<f64> = gated
@@ -306,7 +307,11 @@ fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
     if t.position_sigma_m() > cfg.max_position_sigma_m || !t.state.iter().all(|v| v.is_finite()) {
         return false;
     }
-    if t.position().to_geodetic().alt_m < -5_000.0 {
+    // More than ~5 km below the WGS-84 ellipsoid (cheap test on the scaled radius, no geodetic
+    // conversion: the ellipsoid scaled by (1 − 5 km / a)).
+    let (a, b) = (shieldnet_earth::constants::WGS84_A, shieldnet_earth::constants::WGS84_B);
+    let s = t.state[0].powi(2) / (a * a) + t.state[1].powi(2) / (a * a) + t.state[2].powi(2) / (b * b);
+    if s < (1.0 - 5_000.0 / a).powi(2) {
         return false;
     }
     match t.status {

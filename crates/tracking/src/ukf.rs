@@ -92,8 +92,18 @@ pub fn project(
     site: &Geodetic,
     params: &UkfParams,
 ) -> Option<(Meas3, Matrix3<f64>, SMatrix<f64, 6, 3>)> {
+    project_in(x, p, &measurement::SiteFrame::new(site), params)
+}
+
+/// [`project`] with the site's frame computed once by the caller.
+pub fn project_in(
+    x: &State6,
+    p: &Cov6,
+    frame: &measurement::SiteFrame,
+    params: &UkfParams,
+) -> Option<(Meas3, Matrix3<f64>, SMatrix<f64, 6, 3>)> {
     let sp = params.sigma_points(x, p)?;
-    let zs: Vec<Meas3> = sp.points.iter().map(|s| measurement::predict(s, site)).collect();
+    let zs: Vec<Meas3> = sp.points.iter().map(|s| frame.predict(s)).collect();
     let z0 = zs[0];
     let dev = |z: &Meas3, c: &Meas3| {
         let mut d = z - c;
