@@ -1,8 +1,9 @@
 //! The party node state machine.
 
 use crate::config::NodeConfig;
-use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing, Wire};
 use nalgebra::Vector3;
+use shieldnet_audit::{LogBuilder, LogConfig, ReplayGuard, SignedEnvelope};
 use shieldnet_earth::Ecef;
 use shieldnet_engagement::coordination::{Claim, precedes};
 use shieldnet_engagement::feasibility::window;
@@ -58,8 +59,16 @@ struct PartnerClaim {
     intercept_point: Vector3<f64>,
 }
 
+/// The node's authentication state and audit log.
+#[derive(Debug)]
+struct NodeAudit {
+    setup: crate::config::AuditSetup,
+    guard: ReplayGuard,
+    log: LogBuilder,
+}
+
 /// One party's node.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PartyNode {
     cfg: NodeConfig,
     tracker: Tracker,
@@ -71,6 +80,9 @@ pub struct PartyNode {
     engagements: Vec<Engagement>,
     partner_claims: BTreeMap<(String, u32), PartnerClaim>,
     dead: BTreeSet<Source>,
+    audit: Option<NodeAudit>,
+    rejected: BTreeMap<String, u32>,
+    audit_failures: u32,
 }
 
 impl PartyNode {
@@ -80,6 +92,11 @@ impl PartyNode {
         let fuser = Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s);
         let batteries = cfg.batteries.clone();
         let last_share_s = vec![f64::NEG_INFINITY; cfg.share.len()];
+        let audit = cfg.audit.clone().and_then(|setup| {
+            let log = LogBuilder::new(setup.keys.clone(), LogConfig::default(), 0.0).ok()?;
+            let guard = ReplayGuard::new(setup.max_message_age_s, 1.0);
+            Some(NodeAudit { setup, guard, log })
+        });
         Self {
             cfg,
             tracker,
@@ -91,6 +108,91 @@ impl PartyNode {
             engagements: Vec::new(),
             partner_claims: BTreeMap::new(),
             dead: BTreeSet::new(),
+            audit,
+            rejected: BTreeMap::new(),
+            audit_failures: 0,
+        }
+    }
+
+    /// Messages rejected so far, by reason (unsigned, bad signature, replay, stale, malformed, …).
+    pub fn rejected_messages(&self) -> &BTreeMap<String, u32> {
+        &self.rejected
+    }
+
+    /// Closes the audit log at `t_s` and returns its complete lines (JSON Lines), if the node keeps one.
+    pub fn finish_audit(&mut self, t_s: f64) -> Option<Vec<u8>> {
+        let a = self.audit.as_mut()?;
+        if a.log.close(t_s).is_err() {
+            self.audit_failures += 1;
+        }
+        Some(a.log.take_output())
+    }
+
+    /// Appends an entry-worthy decision to the audit log.
+    fn record_decision(&mut self, now: f64, event: &NodeEvent) {
+        if let Some(a) = &mut self.audit
+            && a.log.record_decision(now, event).is_err()
+        {
+            self.audit_failures += 1;
+        }
+    }
+
+    fn reject(&mut self, reason: &str) {
+        *self.rejected.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// Checks one delivered message: a signed envelope from a trusted sender, not replayed or stale,
+    /// whose payload decodes to a message from that same sender. Returns the message if accepted.
+    fn admit(&mut self, wire: &Wire, now: f64) -> Option<Message> {
+        let Some(a) = &mut self.audit else {
+            return match wire {
+                Wire::Plain(m) => Some(m.clone()),
+                Wire::Signed(_) => {
+                    self.reject("signed message but no trust store");
+                    None
+                }
+            };
+        };
+        let env = match wire {
+            Wire::Plain(_) => {
+                self.reject("unsigned");
+                return None;
+            }
+            Wire::Signed(env) => env,
+        };
+        if let Err(e) = a.guard.admit(env, &a.setup.trust, now) {
+            let reason = format!("{e:?}");
+            let reason = reason.split(['(', ' ', '{']).next().unwrap_or("rejected").to_string();
+            self.reject(&reason);
+            return None;
+        }
+        let m = match Message::decode(&env.payload) {
+            Ok(m) if m.sender == env.sender && m.seq == env.seq => m,
+            _ => {
+                self.reject("Malformed");
+                return None;
+            }
+        };
+        if a.log.record_received(now, env).is_err() {
+            self.audit_failures += 1;
+        }
+        Some(m)
+    }
+
+    /// Puts a message on the wire to `to`: signed and logged when the node authenticates.
+    fn wire(&mut self, to: &str, message: Message, now: f64) -> Wire {
+        let Some(a) = &mut self.audit else { return Wire::Plain(message) };
+        match SignedEnvelope::sign(&a.setup.keys, message.seq, message.time_of_validity_s, message.encode()) {
+            Ok(env) => {
+                if a.log.record_sent(now, &env, &[to]).is_err() {
+                    self.audit_failures += 1;
+                }
+                Wire::Signed(env)
+            }
+            Err(_) => {
+                self.audit_failures += 1;
+                Wire::Plain(message)
+            }
         }
     }
 
@@ -154,6 +256,15 @@ impl PartyNode {
             self.plan(now, &picture, &mut out);
         }
         self.reannounce_grown_sources(now, &mut out);
+        let decisions: Vec<NodeEvent> = out
+            .events
+            .iter()
+            .filter(|e| !matches!(e, NodeEvent::TrackConfirmed { .. } | NodeEvent::TrackDeleted { .. }))
+            .cloned()
+            .collect();
+        for d in &decisions {
+            self.record_decision(now, d);
+        }
         out.picture = picture;
         out
     }
@@ -177,8 +288,9 @@ impl PartyNode {
         }
     }
 
-    fn ingest(&mut self, inbox: &[Message], now: f64) {
-        for m in inbox {
+    fn ingest(&mut self, inbox: &[Wire], now: f64) {
+        let admitted: Vec<Message> = inbox.iter().filter_map(|w| self.admit(w, now)).collect();
+        for m in &admitted {
             match &m.body {
                 Body::TrackReport(r) => {
                     self.fuser.ingest(&m.sender, m.time_of_validity_s, r, now);
@@ -228,7 +340,8 @@ impl PartyNode {
             self.cfg.share.iter().filter(|s| s.engagements).map(|s| s.to.clone()).collect();
         for to in targets {
             let message = self.next_message(now, body.clone());
-            out.outgoing.push(Outgoing { to, message });
+            let wire = self.wire(&to, message, now);
+            out.outgoing.push(Outgoing { to, wire });
         }
     }
 
@@ -249,7 +362,8 @@ impl PartyNode {
                 .collect();
             for (tov, r) in reports {
                 let message = self.next_message(tov, Body::TrackReport(r));
-                out.outgoing.push(Outgoing { to: to.clone(), message });
+                let wire = self.wire(&to, message, now);
+                out.outgoing.push(Outgoing { to: to.clone(), wire });
             }
         }
     }

@@ -250,6 +250,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             // A partner track not refreshed for three report intervals (plus latency) is taken as
             // dropped by its owner.
             partner_track_max_age_s: 3.0 * max_interval + max_latency + dt,
+            audit: None,
         })
         .collect();
     Ok(Setup { rotation, parties, threats, radars, batteries, assets, agreements, nodes })

@@ -5,6 +5,9 @@ mod run;
 mod scenario_source;
 mod scenarios;
 pub mod trajectory;
+pub mod wta;
+
+pub mod audit;
 
 use clap::{Parser, Subcommand};
 
@@ -27,6 +30,10 @@ pub enum Command {
     Scenario(scenarios::ScenarioCommand),
     /// Fly one ballistic missile from a launch point to an aim point.
     Trajectory(trajectory::TrajectoryArgs),
+    /// Verify or show the signed record of a run.
+    Audit(audit::AuditArgs),
+    /// Solve a static weapon-target assignment instance (JSON).
+    Wta(wta::WtaArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -36,5 +43,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Scenarios => scenarios::list(),
         Command::Scenario(cmd) => scenarios::execute(cmd),
         Command::Trajectory(args) => trajectory::run(&args),
+        Command::Audit(args) => audit::run(args),
+        Command::Wta(args) => wta::run(args),
     }
 }
