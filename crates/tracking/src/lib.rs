@@ -7,6 +7,11 @@
 //! count hits and misses for M-of-N confirmation and deletion, and start tentative tracks from
 //! unassociated detections ([`tracker`]).
 //!
+//! Selectable in [`TrackerConfig`]: the filter ([`filter::Estimator`]: EKF, default, or UKF
+//! ([`ukf`])), the boost/ballistic IMM ([`imm`]), the associator ([`Associator`]: GNN, default, or
+//! JPDA ([`jpda`])) and the confirmation logic ([`Confirmation`]: M-of-N, default, or the SPRT score
+//! ([`sprt`])). [`metrics`] holds OSPA, GOSPA, NEES and SIAP with Stone Soup's conventions.
+//!
 //! ```
 //! use shieldnet_tracking::assignment::solve_min;
 //! let cost = vec![vec![4.0, 1.0, 3.0], vec![2.0, 0.0, 5.0]];
