@@ -1,6 +1,7 @@
 //! Subcommands. Exit codes: 0 success, 1 a check failed or output could not be written, 2 invalid
 //! input (bad file, bad argument).
 
+mod bench;
 mod run;
 mod scenario_source;
 mod scenarios;
@@ -25,6 +26,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// List the built-in scenarios.
     Scenarios,
+    /// Quick performance figures, as ratios to a baseline workload measured in the same run.
+    Bench(bench::BenchArgs),
     /// Work with scenarios.
     #[command(subcommand)]
     Scenario(scenarios::ScenarioCommand),
@@ -41,6 +44,7 @@ pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Run(args) => run::execute(args),
         Command::Scenarios => scenarios::list(),
+        Command::Bench(args) => bench::execute(args),
         Command::Scenario(cmd) => scenarios::execute(cmd),
         Command::Trajectory(args) => trajectory::run(&args),
         Command::Audit(args) => audit::run(args),
