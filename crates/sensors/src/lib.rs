@@ -16,7 +16,9 @@
 //! ```
 
 pub mod detection;
+pub mod detection_model;
 pub mod radar;
 
 pub use detection::{Detection, Scan};
+pub use detection_model::{RadarEquation, Swerling};
 pub use radar::{Radar, RadarSpec};

@@ -1,6 +1,7 @@
 //! Radar visibility, detection and noise.
 
 use crate::detection::{Detection, Scan};
+use crate::detection_model::RadarEquation;
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,11 @@ pub struct RadarSpec {
     pub pd: f64,
     /// Mean number of false alarms per look.
     pub false_alarms_per_scan: f64,
+    /// Radar equation and detector: when present, detection probability follows from SNR (range,
+    /// RCS, Swerling model, Pfa) and noise grows as SNR falls; when absent, the fixed `pd` and sigmas
+    /// apply.
+    #[serde(default)]
+    pub detection: Option<RadarEquation>,
 }
 
 impl RadarSpec {
@@ -56,6 +62,7 @@ impl RadarSpec {
             sigma_el_rad: 1e-3,
             pd: 0.9,
             false_alarms_per_scan: 0.0,
+            detection: None,
         }
     }
 }
@@ -110,30 +117,70 @@ impl Radar {
     }
 
     /// One look at time `t_s` over targets given as (truth index, ECEF position): visible targets are
-    /// detected with probability pd, and Poisson-distributed false alarms are added.
+    /// detected with probability pd (or, with a radar equation, from SNR at its default RCS), and
+    /// Poisson-distributed false alarms are added.
     pub fn look<R: Rng + ?Sized>(&self, t_s: f64, targets: &[(u32, Ecef)], rng: &mut R) -> Scan {
+        let rcs = self.spec.detection.as_ref().map(|d| d.default_rcs_m2).unwrap_or(1.0);
+        let with_rcs: Vec<(u32, Ecef, f64)> = targets.iter().map(|(i, p)| (*i, *p, rcs)).collect();
+        self.look_with_rcs(t_s, &with_rcs, rng)
+    }
+
+    /// Mean SNR (linear) of a target of RCS `rcs_m2` at `range_m`, if the spec has a radar equation.
+    pub fn snr(&self, range_m: f64, rcs_m2: f64) -> Option<f64> {
+        self.spec.detection.as_ref().map(|d| d.snr(range_m, rcs_m2))
+    }
+
+    /// Detection probability of a visible target of RCS `rcs_m2` at `range_m`: the fixed `pd`, or the
+    /// Swerling Pd at the radar-equation SNR.
+    pub fn pd_at(&self, range_m: f64, rcs_m2: f64) -> f64 {
+        match &self.spec.detection {
+            Some(d) => d.pd(d.snr(range_m, rcs_m2)),
+            None => self.spec.pd,
+        }
+    }
+
+    /// One look over targets given as (truth index, ECEF position, RCS m²). Without a radar equation in
+    /// the spec the RCS is ignored and the result is identical to [`Radar::look`].
+    pub fn look_with_rcs<R: Rng + ?Sized>(
+        &self,
+        t_s: f64,
+        targets: &[(u32, Ecef, f64)],
+        rng: &mut R,
+    ) -> Scan {
         let s = &self.spec;
         let mut detections = Vec::new();
-        let sigma = [s.sigma_range_m, s.sigma_az_rad, s.sigma_el_rad];
+        let base_sigma = [s.sigma_range_m, s.sigma_az_rad, s.sigma_el_rad];
         let unit = Uniform::new(0.0, 1.0).expect("valid range");
-        for (truth, pos) in targets {
+        for (truth, pos, rcs) in targets {
             if !self.can_see(pos) {
                 continue;
             }
-            if unit.sample(rng) >= s.pd {
+            let la = pos.look_angles_from(&s.site);
+            let (pd, factor) = match &s.detection {
+                Some(d) => {
+                    let snr = d.snr(la.range_m, *rcs);
+                    (d.pd(snr), d.noise_factor(snr))
+                }
+                None => (s.pd, 1.0),
+            };
+            if unit.sample(rng) >= pd {
                 continue;
             }
-            let la = pos.look_angles_from(&s.site);
+            let sigma = base_sigma.map(|v| v * factor);
             detections.push(Detection {
                 time_s: t_s,
                 radar: self.index,
-                measured: self.noisy(la, rng),
+                measured: self.noisy(la, &sigma, rng),
                 sigma,
                 truth: Some(*truth),
             });
         }
-        if s.false_alarms_per_scan > 0.0 {
-            let n = Poisson::new(s.false_alarms_per_scan).map(|p| p.sample(rng) as u32).unwrap_or(0);
+        let mean_false = match &s.detection {
+            Some(RadarEquation { resolution_cells: Some(cells), pfa, .. }) => pfa * cells,
+            _ => s.false_alarms_per_scan,
+        };
+        if mean_false > 0.0 {
+            let n = Poisson::new(mean_false).map(|p| p.sample(rng) as u32).unwrap_or(0);
             for _ in 0..n {
                 let la = LookAngles {
                     range_m: s.max_range_m * unit.sample(rng).sqrt().max(0.05),
@@ -145,7 +192,7 @@ impl Radar {
                     time_s: t_s,
                     radar: self.index,
                     measured: la,
-                    sigma,
+                    sigma: base_sigma,
                     truth: None,
                 });
             }
@@ -153,13 +200,12 @@ impl Radar {
         Scan { time_s: t_s, radar: self.index, site: s.site, detections }
     }
 
-    fn noisy<R: Rng + ?Sized>(&self, la: LookAngles, rng: &mut R) -> LookAngles {
-        let s = &self.spec;
+    fn noisy<R: Rng + ?Sized>(&self, la: LookAngles, sigma: &[f64; 3], rng: &mut R) -> LookAngles {
         let n = |sd: f64, rng: &mut R| Normal::new(0.0, sd).map(|d| d.sample(rng)).unwrap_or(0.0);
         LookAngles {
-            range_m: la.range_m + n(s.sigma_range_m, rng),
-            az_rad: (la.az_rad + n(s.sigma_az_rad, rng)).rem_euclid(TAU),
-            el_rad: la.el_rad + n(s.sigma_el_rad, rng),
+            range_m: la.range_m + n(sigma[0], rng),
+            az_rad: (la.az_rad + n(sigma[1], rng)).rem_euclid(TAU),
+            el_rad: la.el_rad + n(sigma[2], rng),
         }
     }
 }
@@ -258,6 +304,42 @@ mod tests {
         assert_eq!(v, vec![6.0]);
     }
 
+    #[test]
+    fn with_a_radar_equation_detection_rate_follows_swerling_and_noise_grows_with_range() {
+        let mut spec = RadarSpec::example();
+        spec.detection = Some(RadarEquation::example());
+        let r = Radar::new(0, 0, spec);
+        let target = Geodetic::from_degrees(37.0, 45.0, 150e3).to_ecef();
+        let range = target.look_angles_from(&r.spec.site).range_m;
+        // A small RCS so that Pd is well inside (0, 1).
+        let rcs = 0.01;
+        let eq = RadarEquation::example();
+        let snr = eq.snr(range, rcs);
+        let expected = eq.pd(snr);
+        assert!(expected > 0.2 && expected < 0.95, "pd {expected}");
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let n = 20_000;
+        let mut hits = 0;
+        let mut sigma = [0.0; 3];
+        for k in 0..n {
+            let scan = r.look_with_rcs(k as f64, &[(0, target, rcs)], &mut rng);
+            for d in scan.detections {
+                hits += 1;
+                sigma = d.sigma;
+            }
+        }
+        let pd = hits as f64 / n as f64;
+        let band = 4.0 * (expected * (1.0 - expected) / n as f64).sqrt();
+        assert!((pd - expected).abs() < band, "pd {pd} vs Swerling I {expected}");
+        // Reported noise is the spec's at the reference SNR scaled by sqrt(SNR_ref/SNR).
+        let f = (100.0 / snr).sqrt();
+        assert!((sigma[0] - 15.0 * f).abs() < 1e-9 && (sigma[1] - 1e-3 * f).abs() < 1e-15);
+        assert!((r.pd_at(range, rcs) - expected).abs() < 1e-15);
+        // A large RCS is detected (almost) every look; without a radar equation RCS is ignored.
+        assert!(r.pd_at(range, 10.0) > 0.99);
+        assert_eq!(radar().pd_at(range, 1e-6), 0.9);
+    }
+
     proptest::proptest! {
         /// A radar never detects a target outside its field of regard or behind the Earth.
         #[test]
@@ -265,7 +347,12 @@ mod tests {
             let r = radar();
             let p = Geodetic::from_degrees(lat, lon, alt).to_ecef();
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let scan = r.look(0.0, &[(0, p)], &mut rng);
+            let mut scan = r.look(0.0, &[(0, p)], &mut rng);
+            // Also with the radar equation and a huge RCS (detected whenever visible).
+            let mut spec = RadarSpec::example();
+            spec.detection = Some(RadarEquation::example());
+            let r2 = Radar::new(0, 0, spec);
+            scan.detections.extend(r2.look_with_rcs(0.0, &[(0, p, 1e6)], &mut rng).detections);
             if !scan.detections.is_empty() {
                 let la = p.look_angles_from(&r.spec.site);
                 proptest::prop_assert!(r.in_volume(&la));

@@ -161,6 +161,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     sigma_el_rad: r.sigma_el_mrad * 1e-3,
                     pd: r.pd,
                     false_alarms_per_scan: r.false_alarms_per_scan,
+                    detection: None,
                 },
             ))
         })

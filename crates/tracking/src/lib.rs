@@ -7,6 +7,11 @@
 //! count hits and misses for M-of-N confirmation and deletion, and start tentative tracks from
 //! unassociated detections ([`tracker`]).
 //!
+//! Selectable in [`TrackerConfig`]: the filter ([`filter::Estimator`]: EKF, default, or UKF
+//! ([`ukf`])), the boost/ballistic IMM ([`imm`]), the associator ([`Associator`]: GNN, default, or
+//! JPDA ([`jpda`])) and the confirmation logic ([`Confirmation`]: M-of-N, default, or the SPRT score
+//! ([`sprt`])). [`metrics`] holds OSPA, GOSPA, NEES and SIAP with Stone Soup's conventions.
+//!
 //! ```
 //! use shieldnet_tracking::assignment::solve_min;
 //! let cost = vec![vec![4.0, 1.0, 3.0], vec![2.0, 0.0, 5.0]];
@@ -15,13 +20,19 @@
 
 pub mod assignment;
 pub mod ekf;
+pub mod filter;
+pub mod imm;
+pub mod jpda;
 pub mod measurement;
+pub mod metrics;
 pub mod motion;
+pub mod sprt;
 pub mod track;
 pub mod tracker;
+pub mod ukf;
 
 pub use track::{Track, TrackStatus};
-pub use tracker::{Tracker, TrackerConfig};
+pub use tracker::{Associator, Confirmation, Tracker, TrackerConfig};
 
 /// Six-element state: ECEF position (m) then ECEF velocity (m/s).
 pub type State6 = nalgebra::SVector<f64, 6>;

@@ -10,6 +10,42 @@ use shieldnet_sensors::radar::wrap_pi;
 /// Measurement vector: range (m), azimuth (rad), elevation (rad).
 pub type Meas3 = Vector3<f64>;
 
+/// A radar site's local frame, computed once per look: ECEF origin and (east, north, up) axes. The
+/// measurement functions below are the same arithmetic as [`Ecef::look_angles_from`] without
+/// recomputing the site's trigonometry for every track.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteFrame {
+    /// Site position, ECEF.
+    pub origin: Vector3<f64>,
+    /// East, north, up unit vectors in ECEF.
+    pub axes: [Vector3<f64>; 3],
+}
+
+impl SiteFrame {
+    /// The frame of `site`.
+    pub fn new(site: &Geodetic) -> Self {
+        Self { origin: site.to_ecef().0, axes: site.enu_axes() }
+    }
+
+    /// ENU coordinates of a state's position.
+    pub fn enu(&self, x: &State6) -> Vector3<f64> {
+        let d = Vector3::new(x[0], x[1], x[2]) - self.origin;
+        let [e, n, u] = &self.axes;
+        Vector3::new(e.dot(&d), n.dot(&d), u.dot(&d))
+    }
+
+    /// Predicted measurement of a state.
+    pub fn predict(&self, x: &State6) -> Meas3 {
+        let la = shieldnet_earth::Enu(self.enu(x)).look_angles();
+        Meas3::new(la.range_m, la.az_rad, la.el_rad)
+    }
+
+    /// Measurement Jacobian ∂(range, az, el)/∂state (zero on the velocity columns).
+    pub fn jacobian(&self, x: &State6) -> SMatrix<f64, 3, 6> {
+        jacobian_enu(&self.enu(x), &self.axes)
+    }
+}
+
 /// Predicted measurement of a state from a site.
 pub fn predict(x: &State6, site: &Geodetic) -> Meas3 {
     let la = Ecef(Vector3::new(x[0], x[1], x[2])).look_angles_from(site);
@@ -19,6 +55,10 @@ pub fn predict(x: &State6, site: &Geodetic) -> Meas3 {
 /// Measurement Jacobian ∂(range, az, el)/∂state (zero on the velocity columns).
 pub fn jacobian(x: &State6, site: &Geodetic) -> SMatrix<f64, 3, 6> {
     let enu = Ecef(Vector3::new(x[0], x[1], x[2])).to_enu(site).0;
+    jacobian_enu(&enu, &site.enu_axes())
+}
+
+fn jacobian_enu(enu: &Vector3<f64>, axes: &[Vector3<f64>; 3]) -> SMatrix<f64, 3, 6> {
     let (e, n, u) = (enu.x, enu.y, enu.z);
     let rho2 = e * e + n * n;
     let rho = rho2.sqrt().max(1e-3);
@@ -35,7 +75,7 @@ pub fn jacobian(x: &State6, site: &Geodetic) -> SMatrix<f64, 3, 6> {
         -n * u / (r2 * rho),
         rho / r2,
     );
-    let [ax, ay, az] = site.enu_axes();
+    let [ax, ay, az] = axes;
     let rot = Matrix3::from_rows(&[ax.transpose(), ay.transpose(), az.transpose()]);
     let mut h = SMatrix::<f64, 3, 6>::zeros();
     h.fixed_view_mut::<3, 3>(0, 0).copy_from(&(d_enu * rot));
@@ -73,6 +113,16 @@ pub fn to_ecef_with_covariance(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_frame_equals_the_per_call_functions() {
+        let site = Geodetic::from_degrees(38.3, 37.8, 2000.0);
+        let p = Geodetic::from_degrees(36.0, 45.0, 250e3).to_ecef().0;
+        let x = State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0);
+        let f = SiteFrame::new(&site);
+        assert!((f.predict(&x) - predict(&x, &site)).norm() < 1e-9);
+        assert!((f.jacobian(&x) - jacobian(&x, &site)).norm() < 1e-15);
+    }
 
     #[test]
     fn jacobian_matches_finite_differences() {

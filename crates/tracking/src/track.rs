@@ -43,6 +43,13 @@ pub struct Track {
     /// and Kirubarajan, "Estimation with Applications to Tracking and Navigation", §11.2).
     #[serde(default = "unit_scale")]
     pub noise_scale: f64,
+    /// Mode probabilities and mode-conditioned estimates when the tracker runs the IMM (`state` and
+    /// `cov` then hold the moment-matched combination).
+    #[serde(default)]
+    pub imm: Option<Box<crate::imm::ImmState>>,
+    /// Track score: log-likelihood ratio of target versus false alarm (see [`crate::sprt`]).
+    #[serde(default)]
+    pub score: f64,
 }
 
 fn unit_scale() -> f64 {
@@ -63,6 +70,11 @@ impl Track {
     /// Root-mean-square position standard deviation, m.
     pub fn position_sigma_m(&self) -> f64 {
         ((self.cov[(0, 0)] + self.cov[(1, 1)] + self.cov[(2, 2)]) / 3.0).sqrt()
+    }
+
+    /// Probability that the object is boosting (IMM only).
+    pub fn boost_probability(&self) -> Option<f64> {
+        self.imm.as_ref().map(|m| m.boost_probability())
     }
 
     /// Whether the track is confirmed.

@@ -1,14 +1,19 @@
 //! A party's multi-target tracker: GNN association, EKF updates, M-of-N confirmation, deletion.
 
 use crate::assignment::{FORBIDDEN, assign_with_dummies};
+use crate::filter::{self, Estimator, Innovation};
+use crate::imm::{ImmConfig, ImmState};
 use crate::measurement::{self, Meas3};
+use crate::sprt::{self, Sprt};
 use crate::track::{Track, TrackStatus};
-use crate::{Cov6, State6, ekf};
+use crate::ukf::UkfParams;
+use crate::{Cov6, State6};
 use serde::{Deserialize, Serialize};
 use shieldnet_sensors::{Radar, Scan};
 
-/// Tracker settings.
+/// Tracker settings (fields missing from a serialised config take their defaults).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrackerConfig {
     /// Hits (M) needed within the last N looks to confirm.
     pub confirm_m: u32,
@@ -29,6 +34,44 @@ pub struct TrackerConfig {
     pub manoeuvre_nis: f64,
     /// Largest factor by which process noise may be raised.
     pub max_noise_scale: f64,
+    /// Gaussian filter of each track (or of each IMM mode).
+    pub estimator: Estimator,
+    /// Unscented-transform parameters when `estimator` is the UKF.
+    pub ukf: UkfParams,
+    /// Run the boost/ballistic IMM instead of a single model with adaptive process noise.
+    pub imm: Option<ImmConfig>,
+    /// Data associator.
+    pub associator: Associator,
+    /// Detection probability assumed by JPDA and the SPRT score.
+    pub assumed_pd: f64,
+    /// Clutter density assumed by JPDA and the SPRT score, false alarms per unit of measurement
+    /// space (m·rad²).
+    pub clutter_density: f64,
+    /// Confirmation (and deletion of tentative tracks) by M-of-N or by the SPRT score.
+    pub confirmation: Confirmation,
+    /// SPRT error probabilities when `confirmation` is [`Confirmation::Sprt`].
+    pub sprt: Sprt,
+}
+
+/// Track confirmation logic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Confirmation {
+    /// M hits within the last N looks.
+    #[default]
+    MOfN,
+    /// Sequential probability ratio test on the track score (see [`crate::sprt`]).
+    Sprt,
+}
+
+/// Data association method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Associator {
+    /// Global nearest neighbour: optimal rectangular assignment on d² + ln|S|.
+    #[default]
+    Gnn,
+    /// Joint probabilistic data association (exact enumeration per cluster); IMM tracks are updated
+    /// with their most probable detection.
+    Jpda,
 }
 
 impl Default for TrackerConfig {
@@ -43,6 +86,14 @@ impl Default for TrackerConfig {
             max_position_sigma_m: 50_000.0,
             manoeuvre_nis: 11.34,
             max_noise_scale: 400.0,
+            estimator: Estimator::Ekf,
+            ukf: UkfParams::default(),
+            imm: None,
+            associator: Associator::Gnn,
+            assumed_pd: 0.9,
+            clutter_density: 1e-7,
+            confirmation: Confirmation::MOfN,
+            sprt: Sprt::default(),
         }
     }
 }
@@ -87,17 +138,24 @@ impl Tracker {
     /// Processes one look of `radar` (looks must come in non-decreasing time order).
     pub fn process_scan(&mut self, scan: &Scan, radar: &Radar) -> ScanOutcome {
         let mut out = ScanOutcome::default();
-        let q = self.cfg.accel_noise_m2_s3;
+        let cfg = &self.cfg;
+        let q = cfg.accel_noise_m2_s3;
         for t in &mut self.tracks {
             let dt = scan.time_s - t.time_s;
             if dt > 0.0 {
-                let (x, p) = ekf::predict(&t.state, &t.cov, dt, q * t.noise_scale);
-                t.state = x;
-                t.cov = p;
+                match (&mut t.imm, &cfg.imm) {
+                    (Some(imm), Some(icfg)) => {
+                        imm.predict(dt, q, icfg, cfg.estimator, &cfg.ukf);
+                        (t.state, t.cov) = imm.combined();
+                    }
+                    _ => {
+                        (t.state, t.cov) =
+                            filter::predict(cfg.estimator, &t.state, &t.cov, dt, q * t.noise_scale, &cfg.ukf);
+                    }
+                }
                 t.time_s = scan.time_s;
             }
         }
-        // Gating and GNN cost: d² + ln|S| for in-gate pairs.
         let meas: Vec<(Meas3, nalgebra::Matrix3<f64>)> = scan
             .detections
             .iter()
@@ -108,42 +166,83 @@ impl Tracker {
                 )
             })
             .collect();
-        let mut innovations = Vec::with_capacity(self.tracks.len());
-        let mut cost = vec![vec![FORBIDDEN; meas.len()]; self.tracks.len()];
-        let mut dummy = vec![FORBIDDEN; self.tracks.len()];
-        for (i, t) in self.tracks.iter().enumerate() {
-            let row: Vec<Option<ekf::Innovation>> =
-                meas.iter().map(|(z, r)| ekf::innovation(&t.state, &t.cov, z, r, &scan.site)).collect();
-            let mut log_det = 0.0;
-            for (j, inn) in row.iter().enumerate() {
-                if let Some(inn) = inn {
-                    let d2 = inn.distance_squared();
-                    log_det = inn.s.determinant().max(1e-300).ln();
-                    if d2 <= self.cfg.gate_chi2 {
-                        cost[i][j] = d2 + log_det;
+        // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
+        // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
+        let frame = measurement::SiteFrame::new(&scan.site);
+        let projections: Vec<filter::Projection> = self
+            .tracks
+            .iter()
+            .map(|t| filter::project_in(cfg.estimator, &t.state, &t.cov, &frame, &cfg.ukf))
+            .collect();
+        let gated = gate(&projections, &meas, cfg.gate_chi2);
+        let dummy: Vec<f64> = gated
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|(_, inn)| inn.s.determinant().max(1e-300).ln())
+                    .fold(f64::NEG_INFINITY, f64::max)
+            })
+            .map(|m| if m.is_finite() { cfg.gate_chi2 + m } else { FORBIDDEN })
+            .collect();
+        let mut used = vec![false; meas.len()];
+        let assignment: Vec<Option<usize>> = match cfg.associator {
+            Associator::Gnn => assign_gated(&gated, &dummy, meas.len()),
+            Associator::Jpda => {
+                let betas = jpda_betas(&gated, meas.len(), cfg);
+                // Tracks with gated detections take the PDA update (single-model) or their most
+                // probable detection (IMM); every gated detection is the tracks' and starts nothing.
+                let mut best = vec![None; self.tracks.len()];
+                for (i, t) in self.tracks.iter_mut().enumerate() {
+                    if gated[i].is_empty() {
+                        continue;
+                    }
+                    gated[i].iter().for_each(|(j, _)| used[*j] = true);
+                    let (jbest, _) = gated[i]
+                        .iter()
+                        .map(|(j, _)| (*j, betas[i][j + 1]))
+                        .fold((usize::MAX, -1.0), |a, b| if b.1 > a.1 { b } else { a });
+                    if betas[i][0] >= 0.5 {
+                        continue;
+                    }
+                    best[i] = Some(jbest);
+                    if t.imm.is_none() || cfg.imm.is_none() {
+                        let weighted: Vec<(f64, &Innovation)> =
+                            gated[i].iter().map(|(j, inn)| (betas[i][j + 1], inn)).collect();
+                        (t.state, t.cov) =
+                            projections[i].update_pda(&t.state, &t.cov, &weighted, betas[i][0]);
                     }
                 }
+                best
             }
-            dummy[i] = self.cfg.gate_chi2 + log_det;
-            innovations.push(row);
-        }
-        let assignment = assign_with_dummies(&cost, &dummy);
-        let mut used = vec![false; meas.len()];
-        let window = self.cfg.confirm_n;
+        };
+        let window = cfg.confirm_n;
         for (i, t) in self.tracks.iter_mut().enumerate() {
             match assignment[i] {
                 Some(j) => {
-                    if let Some(inn) = &innovations[i][j] {
-                        let (x, p) = ekf::update(&t.state, &t.cov, inn, &meas[j].1);
-                        t.state = x;
-                        t.cov = p;
-                        t.adapt_noise(inn.distance_squared(), &self.cfg);
+                    let (z, r) = &meas[j];
+                    if let (Some(imm), Some(_)) = (&mut t.imm, &cfg.imm) {
+                        let projs = imm.project(cfg.estimator, &scan.site, &cfg.ukf);
+                        imm.update(&projs, z, r);
+                        (t.state, t.cov) = imm.combined();
+                    } else if cfg.associator == Associator::Jpda {
+                        // Already updated by PDA above.
+                    } else if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
+                        (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
+                        t.adapt_noise(inn.d2, cfg);
                     }
                     used[j] = true;
                     t.updates += 1;
                     t.record_look(true, window);
+                    if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
+                        t.score +=
+                            sprt::hit_increment(cfg.assumed_pd, cfg.clutter_density, inn.log_likelihood());
+                    }
                     out.associations.push((t.id, j));
-                    if t.status == TrackStatus::Tentative && t.hits_in_window() >= self.cfg.confirm_m {
+                    let confirm = match cfg.confirmation {
+                        Confirmation::MOfN => t.hits_in_window() >= cfg.confirm_m,
+                        Confirmation::Sprt => cfg.sprt.decide(t.score) == sprt::Decision::Confirm,
+                    };
+                    if t.status == TrackStatus::Tentative && confirm {
                         t.status = TrackStatus::Confirmed;
                         t.confirmed_s = Some(scan.time_s);
                         out.confirmed.push(t.id);
@@ -152,6 +251,7 @@ impl Tracker {
                 None => {
                     if radar.can_see(&t.position()) {
                         t.record_look(false, window);
+                        t.score += sprt::miss_increment(cfg.assumed_pd);
                     }
                 }
             }
@@ -188,7 +288,12 @@ impl Tracker {
                 history: 0,
                 looks: 0,
                 noise_scale: 1.0,
+                imm: None,
+                score: 0.0,
             };
+            if let Some(icfg) = &self.cfg.imm {
+                t.imm = Some(Box::new(ImmState::new(&t.state, &t.cov, icfg)));
+            }
             t.record_look(true, window);
             self.next_id += 1;
             out.started.push(t.id);
@@ -202,13 +307,187 @@ fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
     if t.position_sigma_m() > cfg.max_position_sigma_m || !t.state.iter().all(|v| v.is_finite()) {
         return false;
     }
-    if t.position().to_geodetic().alt_m < -5_000.0 {
+    // More than ~5 km below the WGS-84 ellipsoid (cheap test on the scaled radius, no geodetic
+    // conversion: the ellipsoid scaled by (1 − 5 km / a)).
+    let (a, b) = (shieldnet_earth::constants::WGS84_A, shieldnet_earth::constants::WGS84_B);
+    let s = t.state[0].powi(2) / (a * a) + t.state[1].powi(2) / (a * a) + t.state[2].powi(2) / (b * b);
+    if s < (1.0 - 5_000.0 / a).powi(2) {
         return false;
     }
     match t.status {
         TrackStatus::Confirmed => t.consecutive_misses < cfg.delete_after_misses,
-        TrackStatus::Tentative => {
-            t.looks_in_window() - t.hits_in_window() <= cfg.confirm_n.saturating_sub(cfg.confirm_m)
+        TrackStatus::Tentative => match cfg.confirmation {
+            Confirmation::MOfN => {
+                t.looks_in_window() - t.hits_in_window() <= cfg.confirm_n.saturating_sub(cfg.confirm_m)
+            }
+            Confirmation::Sprt => cfg.sprt.decide(t.score) != sprt::Decision::Delete,
+        },
+    }
+}
+
+/// JPDA association probabilities of every track: `[β₀, β_1..β_m]` over all detections.
+fn jpda_betas(gated: &[Vec<(usize, Innovation)>], nd: usize, cfg: &TrackerConfig) -> Vec<Vec<f64>> {
+    let pg = 0.999;
+    let g: Vec<Vec<Option<f64>>> = gated
+        .iter()
+        .map(|row| {
+            let mut r = vec![None; nd];
+            for (j, inn) in row {
+                r[*j] = Some(cfg.assumed_pd * inn.log_likelihood().exp() / cfg.clutter_density);
+            }
+            r
+        })
+        .collect();
+    let miss = vec![1.0 - cfg.assumed_pd * pg; gated.len()];
+    crate::jpda::probabilities(&g, &miss)
+}
+
+/// In-gate (detection, innovation) pairs of every track. Detections are sorted by range; for each
+/// track only those inside the box |ν_k| ≤ √(gate·S_kk) on every axis (a necessary condition for
+/// νᵀS⁻¹ν ≤ gate) get a full innovation, so the cost grows with the number of near pairs rather
+/// than with tracks × detections.
+fn gate(
+    projections: &[filter::Projection],
+    meas: &[(Meas3, nalgebra::Matrix3<f64>)],
+    gate_chi2: f64,
+) -> Vec<Vec<(usize, Innovation)>> {
+    let mut order: Vec<usize> = (0..meas.len()).collect();
+    order.sort_by(|&a, &b| meas[a].0[0].total_cmp(&meas[b].0[0]).then(a.cmp(&b)));
+    let ranges: Vec<f64> = order.iter().map(|&j| meas[j].0[0]).collect();
+    let mut rmax = [0.0f64; 3];
+    for (_, r) in meas {
+        for (k, v) in rmax.iter_mut().enumerate() {
+            *v = v.max(r[(k, k)]);
+        }
+    }
+    projections
+        .iter()
+        .map(|proj| {
+            let w: [f64; 3] = std::array::from_fn(|k| (gate_chi2 * (proj.pzz[(k, k)] + rmax[k])).sqrt());
+            let lo = ranges.partition_point(|&r| r < proj.z[0] - w[0]);
+            let hi = ranges.partition_point(|&r| r <= proj.z[0] + w[0]);
+            let mut row: Vec<(usize, Innovation)> = order[lo..hi]
+                .iter()
+                .filter(|&&j| {
+                    let z = &meas[j].0;
+                    shieldnet_sensors::radar::wrap_pi(z[1] - proj.z[1]).abs() <= w[1]
+                        && (z[2] - proj.z[2]).abs() <= w[2]
+                })
+                .filter_map(|&j| proj.innovation(&meas[j].0, &meas[j].1).map(|inn| (j, inn)))
+                .filter(|(_, inn)| inn.d2 <= gate_chi2)
+                .collect();
+            row.sort_by_key(|(j, _)| *j);
+            row
+        })
+        .collect()
+}
+
+/// GNN over the gate graph: each connected component of tracks and detections is an independent
+/// optimal assignment (exact, since pairs across components are forbidden), solved on its own small
+/// cost matrix.
+fn assign_gated(gated: &[Vec<(usize, Innovation)>], dummy: &[f64], nd: usize) -> Vec<Option<usize>> {
+    let nt = gated.len();
+    // Union-find over tracks (0..nt) and detections (nt..nt+nd).
+    let mut parent: Vec<usize> = (0..nt + nd).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for (i, row) in gated.iter().enumerate() {
+        for (j, _) in row {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, nt + j));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut components: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> = Default::default();
+    for (i, row) in gated.iter().enumerate() {
+        if !row.is_empty() {
+            let root = find(&mut parent, i);
+            components.entry(root).or_default().0.push(i);
+        }
+    }
+    for j in 0..nd {
+        let root = find(&mut parent, nt + j);
+        if let Some(c) = components.get_mut(&root) {
+            c.1.push(j);
+        }
+    }
+    let mut out = vec![None; nt];
+    for (tracks, dets) in components.values() {
+        let cost: Vec<Vec<f64>> = tracks
+            .iter()
+            .map(|&i| {
+                let mut row = vec![FORBIDDEN; dets.len()];
+                for (j, inn) in &gated[i] {
+                    let k = dets.binary_search(j).expect("detection in its component");
+                    row[k] = inn.d2 + inn.s.determinant().max(1e-300).ln();
+                }
+                row
+            })
+            .collect();
+        let d: Vec<f64> = tracks.iter().map(|&i| dummy[i]).collect();
+        for (k, a) in assign_with_dummies(&cost, &d).into_iter().enumerate() {
+            out[tracks[k]] = a.map(|c| dets[c]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::Matrix3;
+
+    fn inn(d2: f64, s: f64) -> Innovation {
+        let s = Matrix3::identity() * s;
+        Innovation { nu: Meas3::zeros(), s, s_inv: s.try_inverse().unwrap(), d2 }
+    }
+
+    #[test]
+    fn component_wise_assignment_equals_the_dense_optimum() {
+        // Deterministic pseudo-random sparse problems: the decomposition must give the same total.
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as f64 / (1u64 << 31) as f64
+        };
+        for _ in 0..200 {
+            let (nt, nd) = (1 + (next() * 7.0) as usize, 1 + (next() * 7.0) as usize);
+            let mut gated: Vec<Vec<(usize, Innovation)>> = Vec::new();
+            for _ in 0..nt {
+                let mut row = Vec::new();
+                for j in 0..nd {
+                    if next() < 0.35 {
+                        let (d2, s) = (next() * 16.0, 1.0 + next());
+                        row.push((j, inn(d2, s)));
+                    }
+                }
+                gated.push(row);
+            }
+            let dummy: Vec<f64> = gated
+                .iter()
+                .map(|r| {
+                    let m = r.iter().map(|(_, i)| i.s.determinant().ln()).fold(f64::NEG_INFINITY, f64::max);
+                    if m.is_finite() { 16.27 + m } else { FORBIDDEN }
+                })
+                .collect();
+            let mut dense = vec![vec![FORBIDDEN; nd]; nt];
+            for (i, r) in gated.iter().enumerate() {
+                for (j, x) in r {
+                    dense[i][*j] = x.d2 + x.s.determinant().ln();
+                }
+            }
+            let total = |a: &[Option<usize>]| -> f64 {
+                a.iter().enumerate().map(|(i, c)| c.map_or(dummy[i].min(1e9), |j| dense[i][j])).sum()
+            };
+            let a = assign_gated(&gated, &dummy, nd);
+            let b = assign_with_dummies(&dense, &dummy);
+            assert!((total(&a) - total(&b)).abs() < 1e-9, "{a:?} vs {b:?}");
         }
     }
 }
