@@ -20,5 +20,7 @@ pub mod covariance_intersection;
 pub mod messages;
 pub mod picture;
 
-pub use messages::{Body, EngagementAnnouncement, EngagementStatus, KillAssessment, Message, TrackReport};
+pub use messages::{
+    Body, EngagementAnnouncement, EngagementStatus, KillAssessment, Message, TimedTrackReport, TrackReport,
+};
 pub use picture::{FusedTrack, Fuser, PARTNER_ID_BASE};

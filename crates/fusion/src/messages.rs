@@ -27,11 +27,17 @@ pub struct Message {
     pub body: Body,
 }
 
+/// Most track reports in one [`Body::TrackReports`] message (keeps a message well under 64 KiB).
+pub const MAX_REPORTS_PER_MESSAGE: usize = 50;
+
 /// Message contents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Body {
-    /// A track from the sender's own sensors.
+    /// A track from the sender's own sensors (valid at the message's time of validity).
     TrackReport(TrackReport),
+    /// Several tracks from the sender's own sensors sent together at one reporting instant, each
+    /// with its own time of validity (at most [`MAX_REPORTS_PER_MESSAGE`]).
+    TrackReports(Vec<TimedTrackReport>),
     /// An engagement the sender plans, has launched, or has cancelled.
     Engagement(EngagementAnnouncement),
     /// The outcome of an engagement.
@@ -86,6 +92,15 @@ impl TrackReport {
     }
 }
 
+/// A track report with its own time of validity, for [`Body::TrackReports`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimedTrackReport {
+    /// Time at which the track state is valid, s since the epoch.
+    pub time_of_validity_s: f64,
+    /// The report.
+    pub report: TrackReport,
+}
+
 /// Where an engagement stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EngagementStatus {
@@ -114,9 +129,14 @@ pub struct EngagementAnnouncement {
     pub launch_time_s: f64,
     /// Predicted intercept time, s.
     pub intercept_time_s: f64,
-    /// Predicted intercept point, ECEF (m): lets a receiver recognise the threat by position when
-    /// none of the source tracks is in its picture.
+    /// Predicted intercept point, ECEF (m).
     pub intercept_point: [f64; 3],
+    /// The engaged threat's latest state known to the sender (ECEF position m, velocity m/s), valid
+    /// at `threat_time_s`: lets a receiver recognise the threat by position when none of the source
+    /// tracks is in its picture.
+    pub threat_state: [f64; 6],
+    /// Time of validity of `threat_state`, s.
+    pub threat_time_s: f64,
 }
 
 /// A kill assessment.

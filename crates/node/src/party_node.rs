@@ -9,11 +9,12 @@ use shieldnet_engagement::coordination::{Claim, precedes};
 use shieldnet_engagement::feasibility::window;
 use shieldnet_engagement::planner::{BatteryState, Candidate, plan_one_round_per_threat};
 use shieldnet_engagement::threat::{ThreatAssessment, assess};
-use shieldnet_fusion::messages::MESSAGE_VERSION;
+use shieldnet_fusion::messages::{MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION};
 use shieldnet_fusion::{
-    Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message, TrackReport,
+    Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message,
+    TimedTrackReport, TrackReport,
 };
-use shieldnet_tracking::{Tracker, motion};
+use shieldnet_tracking::{State6, Tracker, motion};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A source track: (party id, that party's own track id).
@@ -39,6 +40,8 @@ struct Engagement {
     intercept_time_s: f64,
     /// Predicted intercept point (ECEF, m).
     aim: Vector3<f64>,
+    /// The threat's latest known state and its time of validity.
+    threat: (f64, State6),
     /// Number of sources partners were last told about.
     announced_sources: usize,
 }
@@ -56,7 +59,8 @@ struct PartnerClaim {
     rank: u32,
     launched: bool,
     intercept_time_s: f64,
-    intercept_point: Vector3<f64>,
+    /// The threat's state as the partner last announced it, and its time of validity.
+    threat: (f64, State6),
 }
 
 /// The node's authentication state and audit log.
@@ -295,6 +299,11 @@ impl PartyNode {
                 Body::TrackReport(r) => {
                     self.fuser.ingest(&m.sender, m.time_of_validity_s, r, now);
                 }
+                Body::TrackReports(rs) => {
+                    for r in rs.iter().take(MAX_REPORTS_PER_MESSAGE) {
+                        self.fuser.ingest(&m.sender, r.time_of_validity_s, &r.report, now);
+                    }
+                }
                 Body::Engagement(a) => {
                     let key = (m.sender.clone(), a.engagement_id);
                     if a.status == EngagementStatus::Cancelled {
@@ -309,7 +318,7 @@ impl PartyNode {
                                 rank: rank as u32,
                                 launched: a.status == EngagementStatus::Launched,
                                 intercept_time_s: a.intercept_time_s,
-                                intercept_point: Vector3::from(a.intercept_point),
+                                threat: (a.threat_time_s, State6::from_column_slice(&a.threat_state)),
                             },
                         );
                     }
@@ -353,15 +362,20 @@ impl PartyNode {
             }
             self.last_share_s[k] = now;
             let to = share.to.clone();
-            let reports: Vec<(f64, TrackReport)> = self
+            // All confirmed tracks of this reporting instant travel together (one signature per batch).
+            let reports: Vec<TimedTrackReport> = self
                 .tracker
                 .tracks()
                 .iter()
                 .filter(|t| t.is_confirmed())
-                .map(|t| (t.time_s, TrackReport::new(t.id, &t.state, &t.cov)))
+                .map(|t| TimedTrackReport {
+                    time_of_validity_s: t.time_s,
+                    report: TrackReport::new(t.id, &t.state, &t.cov),
+                })
                 .collect();
-            for (tov, r) in reports {
-                let message = self.next_message(tov, Body::TrackReport(r));
+            for chunk in reports.chunks(MAX_REPORTS_PER_MESSAGE) {
+                let tov = chunk.iter().map(|r| r.time_of_validity_s).fold(f64::INFINITY, f64::min);
+                let message = self.next_message(tov, Body::TrackReports(chunk.to_vec()));
                 let wire = self.wire(&to, message, now);
                 out.outgoing.push(Outgoing { to: to.clone(), wire });
             }
@@ -377,27 +391,31 @@ impl PartyNode {
 
     fn reacquire(&mut self, k: usize, picture: &[FusedTrack]) -> Option<usize> {
         let e = &self.engagements[k];
-        if let Some(i) = picture.iter().position(|f| self.sources_of(f).iter().any(|s| e.sources.contains(s)))
-        {
-            return Some(i);
-        }
-        let best = picture
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !self.sources_of(f).iter().any(|s| self.dead.contains(s)))
-            .map(|(i, f)| {
-                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
-                (i, (x.fixed_rows::<3>(0).into_owned() - e.aim).norm())
-            })
-            .filter(|(_, d)| *d < REACQUIRE_GATE_M)
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| i)?;
-        for s in self.sources_of(&picture[best]) {
+        let found = picture.iter().position(|f| self.sources_of(f).iter().any(|s| e.sources.contains(s)));
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let now = picture.first()?.time_s;
+                let expected = position_at(&e.threat, now);
+                picture
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| !self.sources_of(f).iter().any(|s| self.dead.contains(s)))
+                    .map(|(i, f)| (i, (f.state.fixed_rows::<3>(0).into_owned() - expected).norm()))
+                    .filter(|(_, d)| *d < REACQUIRE_GATE_M)
+                    .min_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(i, _)| i)?
+            }
+        };
+        // Partner tracks fused in since planning join the engagement's sources, so that the threat is
+        // recognised under any of its tracks (and all of them die with it).
+        for s in self.sources_of(&picture[i]) {
             if !self.engagements[k].sources.contains(&s) {
                 self.engagements[k].sources.push(s);
             }
         }
-        Some(best)
+        self.engagements[k].threat = (picture[i].time_s, picture[i].state);
+        Some(i)
     }
 
     /// In-flight target updates: each own interceptor in flight is re-aimed at its threat's predicted
@@ -431,13 +449,9 @@ impl PartyNode {
             let outranked = self.cfg.policy.coordinate
                 && self.partner_claims.values().any(|c| {
                     let same = match track {
-                        Some(i) => same_threat(
-                            &picture[i],
-                            &e.sources,
-                            &c.sources,
-                            c.intercept_time_s,
-                            &c.intercept_point,
-                        ),
+                        Some(i) => {
+                            same_threat(&picture[i], &e.sources, &c.sources, &position_at(&c.threat, now))
+                        }
                         None => c.sources.iter().any(|s| e.sources.contains(s)),
                     };
                     same && precedes(
@@ -501,17 +515,23 @@ impl PartyNode {
 
     /// Whether a picture track is the threat of an own engagement whose interceptor has reached its
     /// intercept time but whose kill assessment has not come yet ("look" before shooting again).
-    fn awaiting_assessment(&self, f: &FusedTrack) -> bool {
-        self.engagements.iter().any(|e| {
-            e.status == Status::Launched && {
-                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
-                (x.fixed_rows::<3>(0).into_owned() - e.aim).norm() < REACQUIRE_GATE_M
-            }
-        })
+    fn awaiting_assessment(&self, f: &FusedTrack, looking_at: &[Vector3<f64>]) -> bool {
+        let p = f.state.fixed_rows::<3>(0).into_owned();
+        looking_at.iter().any(|x| (p - x).norm() < REACQUIRE_GATE_M)
     }
 
     fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
-        let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64)> = Vec::new();
+        // Where partners' claimed threats and own threats awaiting assessment are now: one prediction
+        // each, then plain distance checks against every picture track.
+        let claims_now: Vec<Vector3<f64>> =
+            self.partner_claims.values().map(|c| position_at(&c.threat, now)).collect();
+        let looking_at: Vec<Vector3<f64>> = self
+            .engagements
+            .iter()
+            .filter(|e| e.status == Status::Launched)
+            .map(|e| position_at(&e.threat, now))
+            .collect();
+        let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64, (f64, State6))> = Vec::new();
         for f in picture {
             let sources = self.sources_of(f);
             if sources.iter().any(|s| self.dead.contains(s)) {
@@ -525,8 +545,9 @@ impl PartyNode {
                 && self
                     .partner_claims
                     .values()
-                    .any(|c| same_threat(f, &sources, &c.sources, c.intercept_time_s, &c.intercept_point));
-            if engaged_by_me || claimed_by_partner || self.awaiting_assessment(f) {
+                    .zip(&claims_now)
+                    .any(|(c, x)| same_threat(f, &sources, &c.sources, x));
+            if engaged_by_me || claimed_by_partner || self.awaiting_assessment(f, &looking_at) {
                 continue;
             }
             let Some(a) = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets) else { continue };
@@ -536,7 +557,7 @@ impl PartyNode {
                 continue;
             }
             let value = self.cfg.assets[asset].value * p;
-            assessed.push((f.id, sources, a, value));
+            assessed.push((f.id, sources, a, value, (f.time_s, f.state)));
         }
         if assessed.is_empty() {
             return;
@@ -549,12 +570,13 @@ impl PartyNode {
         }
         let candidates: Vec<Candidate<'_>> = assessed
             .iter()
-            .map(|(id, _, a, value)| Candidate { track_id: *id, value: *value, path: &a.path })
+            .map(|(id, _, a, value, _)| Candidate { track_id: *id, value: *value, path: &a.path })
             .collect();
         let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
         let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
         for shot in shots {
-            let Some((_, sources, _, _)) = assessed.iter().find(|(id, ..)| *id == shot.track_id) else {
+            let Some((_, sources, _, _, threat)) = assessed.iter().find(|(id, ..)| *id == shot.track_id)
+            else {
                 continue;
             };
             let Some(battery) = self.batteries.iter().position(|b| b.index == shot.battery) else { continue };
@@ -566,6 +588,7 @@ impl PartyNode {
                 launch_time_s: shot.opportunity.launch_time_s,
                 intercept_time_s: shot.opportunity.intercept_time_s,
                 aim: shot.opportunity.point.0,
+                threat: *threat,
                 announced_sources: sources.len(),
             };
             out.events.push(NodeEvent::EngagementPlanned {
@@ -595,21 +618,33 @@ fn announcement(
         launch_time_s: e.launch_time_s,
         intercept_time_s: e.intercept_time_s,
         intercept_point: [e.aim.x, e.aim.y, e.aim.z],
+        threat_state: [
+            e.threat.1[0],
+            e.threat.1[1],
+            e.threat.1[2],
+            e.threat.1[3],
+            e.threat.1[4],
+            e.threat.1[5],
+        ],
+        threat_time_s: e.threat.0,
     }
 }
 
-/// Whether a picture track (with its sources) is the threat a claim or engagement is about: one of
-/// the sources is shared, or the track predicted to the intercept time lies near the intercept point.
+/// Whether a picture track (with its sources) is the threat a partner's claim is about: one of the
+/// sources is shared, or the track lies near the claimed threat's announced state predicted to now.
 fn same_threat(
     f: &FusedTrack,
     sources: &[Source],
     claim_sources: &[Source],
-    intercept_time_s: f64,
-    intercept_point: &Vector3<f64>,
+    claim_now: &Vector3<f64>,
 ) -> bool {
     if sources.iter().any(|s| claim_sources.contains(s)) {
         return true;
     }
-    let x = motion::propagate(&f.state, intercept_time_s - f.time_s);
-    (x.fixed_rows::<3>(0).into_owned() - intercept_point).norm() < REACQUIRE_GATE_M
+    (f.state.fixed_rows::<3>(0).into_owned() - claim_now).norm() < REACQUIRE_GATE_M
+}
+
+/// Position of a threat whose state was `threat` = (time, state), predicted ballistically to `t_s`.
+fn position_at(threat: &(f64, State6), t_s: f64) -> Vector3<f64> {
+    motion::propagate(&threat.1, t_s - threat.0).fixed_rows::<3>(0).into_owned()
 }
