@@ -71,6 +71,15 @@ struct NodeAudit {
     log: LogBuilder,
 }
 
+/// A picture track evaluated as a threat this party may engage.
+struct Assessed {
+    track: u32,
+    sources: Vec<Source>,
+    assessment: ThreatAssessment,
+    value: f64,
+    threat: (f64, State6),
+}
+
 /// One party's node.
 #[derive(Debug)]
 pub struct PartyNode {
@@ -531,7 +540,7 @@ impl PartyNode {
             .filter(|e| e.status == Status::Launched)
             .map(|e| position_at(&e.threat, now))
             .collect();
-        let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64, (f64, State6))> = Vec::new();
+        let mut assessed: Vec<Assessed> = Vec::new();
         for f in picture {
             let sources = self.sources_of(f);
             if sources.iter().any(|s| self.dead.contains(s)) {
@@ -557,7 +566,13 @@ impl PartyNode {
                 continue;
             }
             let value = self.cfg.assets[asset].value * p;
-            assessed.push((f.id, sources, a, value, (f.time_s, f.state)));
+            assessed.push(Assessed {
+                track: f.id,
+                sources,
+                assessment: a,
+                value,
+                threat: (f.time_s, f.state),
+            });
         }
         if assessed.is_empty() {
             return;
@@ -570,12 +585,12 @@ impl PartyNode {
         }
         let candidates: Vec<Candidate<'_>> = assessed
             .iter()
-            .map(|(id, _, a, value, _)| Candidate { track_id: *id, value: *value, path: &a.path })
+            .map(|a| Candidate { track_id: a.track, value: a.value, path: &a.assessment.path })
             .collect();
         let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
         let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
         for shot in shots {
-            let Some((_, sources, _, _, threat)) = assessed.iter().find(|(id, ..)| *id == shot.track_id)
+            let Some(Assessed { sources, threat, .. }) = assessed.iter().find(|a| a.track == shot.track_id)
             else {
                 continue;
             };
