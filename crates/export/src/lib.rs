@@ -6,3 +6,5 @@ pub mod summary;
 
 pub use csv_files::{ExportError, write_run_dir};
 pub use summary::render_summary;
+pub mod campaign_out;
+pub mod plots;

@@ -1,6 +1,8 @@
 //! Subcommands. Exit codes: 0 success, 1 a check failed or output could not be written, 2 invalid
 //! input (bad file, bad argument).
 
+mod campaign;
+mod merge;
 mod run;
 mod scenario_source;
 mod scenarios;
@@ -24,6 +26,10 @@ pub enum Command {
     /// Work with scenarios.
     #[command(subcommand)]
     Scenario(scenarios::ScenarioCommand),
+    /// Run a Monte Carlo campaign (many seeded runs in parallel, optional sweep and shard).
+    Campaign(campaign::CampaignArgs),
+    /// Merge the shard directories of one campaign into the unsharded result.
+    Merge(merge::MergeArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -32,5 +38,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Run(args) => run::execute(args),
         Command::Scenarios => scenarios::list(),
         Command::Scenario(cmd) => scenarios::execute(cmd),
+        Command::Campaign(args) => campaign::execute(args),
+        Command::Merge(args) => merge::execute(args),
     }
 }

@@ -445,19 +445,18 @@ pub fn merge(mut shards: Vec<CampaignResults>) -> Result<CampaignResults, Campai
         }
     }
     shards.sort_by_key(|s| s.manifest.shard.map_or(0, |x| x.index));
-    for (i, s) in shards.iter().enumerate() {
-        let idx = s.manifest.shard.map_or(0, |x| x.index);
-        if idx != i as u64 {
-            let dup = shards.iter().filter(|x| x.manifest.shard.map_or(0, |y| y.index) == idx).count() > 1;
-            return Err(err(if dup {
-                format!("shard {idx}/{k} is given more than once")
-            } else {
-                format!("shard {i}/{k} is missing")
-            }));
-        }
+    let indices: Vec<u64> = shards.iter().map(|s| s.manifest.shard.map_or(0, |x| x.index)).collect();
+    if let Some(w) = indices.windows(2).find(|w| w[0] == w[1]) {
+        return Err(err(format!("shard {}/{k} is given more than once", w[0])));
     }
-    if shards.len() as u64 != k {
-        return Err(err(format!("{} shards given but the campaign has {k}", shards.len())));
+    let missing: Vec<String> = (0..k).filter(|i| !indices.contains(i)).map(|i| format!("{i}/{k}")).collect();
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        let verb = if missing.len() == 1 { "shard {list} is" } else { "shards {list} are" };
+        return Err(err(format!(
+            "{} missing (give all {k} shard directories)",
+            verb.replace("{list}", &list)
+        )));
     }
     // Check each shard holds exactly its runs, then interleave by (combination, run).
     let mut runs: Vec<RunRow> = Vec::new();
