@@ -1,4 +1,4 @@
-//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv` and `events.csv` (columns documented in the
+//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv`, `events.csv` and `report.json` (columns documented in the
 //! README; one header row; times in seconds since the scenario epoch; angles in degrees; lengths in
 //! metres).
 
@@ -17,7 +17,7 @@ pub struct ExportError {
     pub source: csv::Error,
 }
 
-/// Writes the four CSV files into `dir` (created if missing).
+/// Writes the four CSV files and `report.json` into `dir` (created if missing).
 pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Result<(), ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| ExportError { path: dir.to_path_buf(), source: e.into() })?;
     write(&dir.join("truth.csv"), &record.truth)?;
@@ -34,7 +34,11 @@ pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Resu
             detail: &e.detail,
         })
         .collect();
-    write(&dir.join("events.csv"), &events)
+    write(&dir.join("events.csv"), &events)?;
+    // report.json: read back by `shieldnet export` and `shieldnet view` (see run_dir.rs).
+    let path = dir.join("report.json");
+    let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::from);
+    json.and_then(|j| std::fs::write(&path, j)).map_err(|e| ExportError { path, source: e.into() })
 }
 
 #[derive(Serialize)]

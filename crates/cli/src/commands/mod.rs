@@ -2,6 +2,7 @@
 //! input (bad file, bad argument).
 
 mod campaign;
+mod export;
 mod merge;
 mod run;
 mod scenario_source;
@@ -30,6 +31,8 @@ pub enum Command {
     Campaign(campaign::CampaignArgs),
     /// Merge the shard directories of one campaign into the unsharded result.
     Merge(merge::MergeArgs),
+    /// Export one run directory as CZML (CesiumJS), KML (Google Earth) and/or GeoJSON (QGIS).
+    Export(export::ExportArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -40,5 +43,6 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Scenario(cmd) => scenarios::execute(cmd),
         Command::Campaign(args) => campaign::execute(args),
         Command::Merge(args) => merge::execute(args),
+        Command::Export(args) => export::execute(args),
     }
 }

@@ -37,6 +37,8 @@ pub fn execute(args: RunArgs) -> i32 {
     };
     if let (Some(dir), Some(record)) = (&args.out, &record)
         && let Err(e) = shieldnet_export::write_run_dir(dir, &report, record)
+            .map_err(|e| e.to_string())
+            .and_then(|()| shieldnet_export::run_dir::write_scenario(dir, &scn).map_err(|e| e.to_string()))
     {
         eprintln!("error: {e}");
         return 1;
@@ -52,7 +54,10 @@ pub fn execute(args: RunArgs) -> i32 {
     } else {
         print!("{}", shieldnet_export::render_summary(&report));
         if let Some(dir) = &args.out {
-            println!("wrote truth.csv, detections.csv, tracks.csv and events.csv to {}", dir.display());
+            println!(
+                "wrote truth.csv, detections.csv, tracks.csv, events.csv, report.json and scenario.toml to {}",
+                dir.display()
+            );
         }
     }
     0
