@@ -7,6 +7,7 @@ mod merge;
 mod run;
 mod scenario_source;
 mod scenarios;
+mod view;
 
 use clap::{Parser, Subcommand};
 
@@ -33,6 +34,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Export one run directory as CZML (CesiumJS), KML (Google Earth) and/or GeoJSON (QGIS).
     Export(export::ExportArgs),
+    /// Serve a page on localhost that shows one run directory (map, tracks, time slider).
+    View(view::ViewArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -44,5 +47,6 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Campaign(args) => campaign::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Export(args) => export::execute(args),
+        Command::View(args) => view::execute(args),
     }
 }
