@@ -72,6 +72,7 @@ fn line_chart(
     series: &[Series],
     bands: &[Vec<(f64, f64, f64)>],
     points: bool,
+    integer_x: bool,
 ) -> Result<(), PlotError> {
     let err = |e: &dyn std::fmt::Display| PlotError { path: path.to_path_buf(), message: e.to_string() };
     let mut svg = String::new();
@@ -94,7 +95,13 @@ fn line_chart(
             .y_label_area_size(60)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| err(&e))?;
-        chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw().map_err(|e| err(&e))?;
+        let int_label = |x: &f64| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() };
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(x_desc).y_desc(y_desc);
+        if integer_x {
+            mesh.x_label_formatter(&int_label);
+        }
+        mesh.draw().map_err(|e| err(&e))?;
         for (i, b) in bands.iter().enumerate() {
             if b.is_empty() {
                 continue;
@@ -167,8 +174,11 @@ fn cdfs(
             d.sort_by(f64::total_cmp);
             let n = threats.len().max(1) as f64;
             // Fraction of all threats seen by time x (never-seen threats keep the CDF below 1).
-            let points: Vec<(f64, f64)> =
-                d.iter().enumerate().map(|(i, x)| (*x, (i + 1) as f64 / n)).collect();
+            let mut points: Vec<(f64, f64)> = Vec::with_capacity(2 * d.len());
+            for (i, x) in d.iter().enumerate() {
+                points.push((*x, i as f64 / n));
+                points.push((*x, (i + 1) as f64 / n));
+            }
             let label = if m.combinations.len() > 1 {
                 format!("{party} / {} ({})", c.label, c.mode)
             } else {
@@ -214,6 +224,7 @@ pub fn write_campaign_plots(
         &distribution(res, |r| r.leakers),
         &[],
         true,
+        true,
     )?;
     line_chart(
         &dir.join("interceptors.svg"),
@@ -222,6 +233,7 @@ pub fn write_campaign_plots(
         "fraction of runs",
         &distribution(res, |r| r.interceptors_spent),
         &[],
+        true,
         true,
     )?;
     line_chart(
@@ -232,6 +244,7 @@ pub fn write_campaign_plots(
         &cdfs(res, |t, p| t.first_detection_s[p]),
         &[],
         false,
+        false,
     )?;
     line_chart(
         &dir.join("picture.svg"),
@@ -240,6 +253,7 @@ pub fn write_campaign_plots(
         "fraction of threats in picture",
         &cdfs(res, |t, p| t.first_picture_s[p]),
         &[],
+        false,
         false,
     )?;
     let (mut p0, b0) = band(summaries, |c| c.p_zero_leakers);
@@ -254,6 +268,7 @@ pub fn write_campaign_plots(
         "P(no leaker) / mean leakers",
         &[p0, ml],
         &[b0, b1],
+        true,
         true,
     )
 }
