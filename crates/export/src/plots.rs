@@ -63,6 +63,15 @@ fn bounds(series: &[Series], y_from_zero: bool) -> (f64, f64, f64, f64) {
     (x0, x1, y0, y1)
 }
 
+/// Marks and axis labels of a chart.
+#[derive(Clone, Copy)]
+struct Opts {
+    /// Mark each data point.
+    points: bool,
+    /// Label only whole numbers on the x axis.
+    integer_x: bool,
+}
+
 /// Draws line-and-point series, and optional bands (lo, hi per point) under them.
 fn line_chart(
     path: &Path,
@@ -71,9 +80,9 @@ fn line_chart(
     y_desc: &str,
     series: &[Series],
     bands: &[Vec<(f64, f64, f64)>],
-    points: bool,
-    integer_x: bool,
+    opts: Opts,
 ) -> Result<(), PlotError> {
+    let Opts { points, integer_x } = opts;
     let err = |e: &dyn std::fmt::Display| PlotError { path: path.to_path_buf(), message: e.to_string() };
     let mut svg = String::new();
     {
@@ -223,8 +232,7 @@ pub fn write_campaign_plots(
         "fraction of runs",
         &distribution(res, |r| r.leakers),
         &[],
-        true,
-        true,
+        Opts { points: true, integer_x: true },
     )?;
     line_chart(
         &dir.join("interceptors.svg"),
@@ -233,8 +241,7 @@ pub fn write_campaign_plots(
         "fraction of runs",
         &distribution(res, |r| r.interceptors_spent),
         &[],
-        true,
-        true,
+        Opts { points: true, integer_x: true },
     )?;
     line_chart(
         &dir.join("detection.svg"),
@@ -243,8 +250,7 @@ pub fn write_campaign_plots(
         "fraction of threats detected",
         &cdfs(res, |t, p| t.first_detection_s[p]),
         &[],
-        false,
-        false,
+        Opts { points: false, integer_x: false },
     )?;
     line_chart(
         &dir.join("picture.svg"),
@@ -253,8 +259,7 @@ pub fn write_campaign_plots(
         "fraction of threats in picture",
         &cdfs(res, |t, p| t.first_picture_s[p]),
         &[],
-        false,
-        false,
+        Opts { points: false, integer_x: false },
     )?;
     let (mut p0, b0) = band(summaries, |c| c.p_zero_leakers);
     p0.label = "P(no leaker), Wilson 95 %".into();
@@ -268,7 +273,6 @@ pub fn write_campaign_plots(
         "P(no leaker) / mean leakers",
         &[p0, ml],
         &[b0, b1],
-        true,
-        true,
+        Opts { points: true, integer_x: true },
     )
 }
