@@ -7,6 +7,7 @@
 //! | `runs.csv`, `runs.jsonl` | one row per run: `combination, run, threats, leakers, intercepted, in_flight, interceptors_spent, spent_<PARTY>…, double_engagements` |
 //! | `threats.csv`, `threats.jsonl` | one row per run and threat: `combination, run, threat, raid, launch_time_s, impact_time_s, outcome, intercepted_by, intercept_time_s, asset_hit, interceptors_fired, fired_<PARTY>…, first_detection_s_<PARTY>…, first_own_track_s_<PARTY>…, first_picture_s_<PARTY>…` |
 //! | `summary.csv`, `summary.json` | one row per combination: estimates with 95 % bounds (`_lo`, `_hi`) |
+//! | `runs.parquet`, `threats.parquet` | with the cargo feature `parquet` only: the CSV columns, typed |
 //!
 //! Times are seconds after the scenario epoch (delays in the summary are seconds after launch); an
 //! empty CSV cell (JSON `null`) means "never". Numbers are written in the shortest form that reads
@@ -307,6 +308,8 @@ pub fn write_campaign_dir(
         combinations: &summaries,
     };
     put("summary.json", pretty(&sj))?;
+    #[cfg(feature = "parquet")]
+    crate::parquet_out::write_campaign_parquet(dir, res)?;
     Ok(summaries)
 }
 

@@ -10,5 +10,7 @@ pub mod campaign_out;
 pub mod czml;
 pub mod geojson;
 pub mod kml;
+#[cfg(feature = "parquet")]
+pub mod parquet_out;
 pub mod plots;
 pub mod run_dir;
