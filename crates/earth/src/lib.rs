@@ -12,6 +12,7 @@
 //! assert!((back.lat_rad - deveselu.lat_rad).abs() < 1e-12);
 //! ```
 
+pub mod atmosphere;
 pub mod constants;
 pub mod frames;
 pub mod gravity;

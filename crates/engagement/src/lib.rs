@@ -15,6 +15,7 @@ pub mod coordination;
 pub mod feasibility;
 pub mod planner;
 pub mod threat;
+pub mod wta;
 
 pub use feasibility::{EngagementWindow, InterceptOpportunity, InterceptorKinematics};
 pub use threat::{DefendedAsset, ThreatAssessment};

@@ -1,6 +1,7 @@
-//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv`, `events.csv` and `report.json` (columns documented in the
-//! README; one header row; times in seconds since the scenario epoch; angles in degrees; lengths in
-//! metres).
+//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv`, `events.csv` and `report.json` (columns
+//! documented in the README; one header row; times in seconds since the scenario epoch; angles in
+//! degrees; lengths in metres), and, when the run authenticated its messages, each party's audit log `audit-PARTY.jsonl`
+//! with the parties' public keys in `trust.txt` (checked by `shieldnet audit verify DIR`).
 
 use serde::Serialize;
 use shieldnet_sim::{RunRecord, RunReport};
@@ -35,6 +36,12 @@ pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Resu
         })
         .collect();
     write(&dir.join("events.csv"), &events)?;
+    if let Some(trust) = &record.audit_trust {
+        let logs: Vec<(&str, &[u8])> =
+            record.audit_logs.iter().map(|(p, l)| (p.as_str(), l.as_slice())).collect();
+        shieldnet_audit::write_dir_logs(dir, &logs, trust)
+            .map_err(|e| ExportError { path: dir.to_path_buf(), source: e.into() })?;
+    }
     // report.json: read back by `shieldnet export` and `shieldnet view` (see run_dir.rs).
     let path = dir.join("report.json");
     let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::from);

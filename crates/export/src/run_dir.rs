@@ -63,7 +63,7 @@ impl RunData {
         };
         let truth: Vec<TruthRow> = read_csv(&dir.join("truth.csv"))?;
         let tracks: Vec<TrackRow> = read_csv(&dir.join("tracks.csv"))?;
-        Ok(Self { scenario, report, record: RunRecord { truth, detections: Vec::new(), tracks } })
+        Ok(Self { scenario, report, record: RunRecord { truth, tracks, ..RunRecord::default() } })
     }
 
     /// The epoch as seconds since 1970-01-01T00:00:00Z (UTC offsets applied; local times read as UTC).

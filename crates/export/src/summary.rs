@@ -20,8 +20,9 @@ pub fn render_summary(r: &RunReport) -> String {
     );
     let _ = writeln!(s);
     let _ = writeln!(s, "Threats (times in s after the epoch; detection = first own radar detection)");
+    let w = r.threats.iter().map(|t| t.id.len()).max().unwrap_or(6).max(6);
     let mut header = format!(
-        "{:<12} {:>7} {:>7}  {:<12} {:<8} {:>7}",
+        "{:<w$} {:>7} {:>7}  {:<12} {:<8} {:>7}",
         "threat", "launch", "impact", "outcome", "by", "at"
     );
     for p in &parties {
@@ -38,7 +39,7 @@ pub fn render_summary(r: &RunReport) -> String {
             Outcome::InFlight => "in flight",
         };
         let mut line = format!(
-            "{:<12} {:>7.0} {:>7.0}  {:<12} {:<8} {:>7}",
+            "{:<w$} {:>7.0} {:>7.0}  {:<12} {:<8} {:>7}",
             t.id,
             t.launch_time_s,
             t.impact_time_s,

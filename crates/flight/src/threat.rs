@@ -1,16 +1,22 @@
-//! Threat flight: a simple kinematic boost to a burnout point, then a ballistic coast aimed by Newton
-//! iteration so that the missile hits its aim point on the rotating Earth.
+//! Threat flight for the world: a simple kinematic boost to a burnout point given by a scenario's
+//! missile type, then a ballistic coast flown with the flight crate's physics — Lambert targeting on
+//! the rotating Earth (minimum-energy arc from the burnout point) and an adaptive Dormand–Prince coast
+//! under point-mass + J2 gravity in ECI, with the aim point corrected until the impact lands within
+//! 20 m of the target.
 //!
 //! The boost is a cubic Hermite path in ECEF from rest on the launch pad to the burnout state (position
 //! and Earth-relative velocity): enough to give realistic burnout time, altitude and downrange for
-//! sensors, without modelling thrust. The coast is integrated in ECI (RK4, point mass + J2 gravity, no
-//! drag); the Earth turns underneath, so the aim point is hit where it is at impact time.
+//! sensors, without modelling thrust (see [`crate::missile`] for a flown staged boost). No drag acts
+//! on the coast (a [`BoostSpec`] carries no ballistic coefficient).
 
+use crate::coast::{CoastOptions, DragPhase, coast_to_impact};
+use crate::lambert::Way;
+use crate::missile::validate_pair;
+use crate::targeting::{Shape, kepler_aim, kepler_aim_with_time};
 use crate::trajectory::{StateEci, Trajectory};
-use nalgebra::Vector2;
-use shieldnet_earth::constants::GM;
-use shieldnet_earth::gravity::{self, GravityModel};
-use shieldnet_earth::{EarthRotation, Ecef, Eci, Geodetic, Vec3};
+use crate::{EarthModel, Figure, FlightError};
+use shieldnet_earth::gravity::GravityModel;
+use shieldnet_earth::{EarthRotation, Ecef, Geodetic, Vec3};
 
 /// The boost phase of a missile type, as the burnout point it reaches.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23,47 +29,19 @@ pub struct BoostSpec {
     pub burnout_downrange_m: f64,
 }
 
-/// Why a threat trajectory could not be flown.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum FlightError {
-    /// Launch and aim points (nearly) coincide.
-    #[error("launch and aim points are {0:.1} km apart; a ballistic shot needs at least 1 km")]
-    CoincidentPoints(f64),
-    /// Launch and aim points are (nearly) antipodal: the trajectory plane is undefined.
-    #[error("launch and aim points are nearly antipodal ({0:.2}° apart); the trajectory plane is undefined")]
-    Antipodal(f64),
-    /// The boost would carry the missile past the middle of its range.
-    #[error(
-        "burnout downrange {burnout_km:.0} km is more than half the {range_km:.0} km ground range; shorten the boost"
-    )]
-    BoostTooLong {
-        /// Burnout downrange, km.
-        burnout_km: f64,
-        /// Launch-to-aim ground range, km.
-        range_km: f64,
-    },
-    /// An input is outside its valid domain.
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
-    /// The aiming iteration did not converge.
-    #[error("could not aim the coast at the target: miss {miss_km:.1} km after {iterations} iterations")]
-    NoConvergence {
-        /// Remaining miss distance, km.
-        miss_km: f64,
-        /// Iterations done.
-        iterations: u32,
-    },
-}
-
-/// Coast integration step, s.
-const COAST_STEP_S: f64 = 2.0;
 /// Boost sampling step, s.
 const BOOST_STEP_S: f64 = 1.0;
 /// Aiming tolerance, m.
 const AIM_TOLERANCE_M: f64 = 20.0;
+/// Aim-point corrections allowed.
+const MAX_ITERATIONS: u32 = 12;
 
-/// Flies a ballistic missile from `launch` to `aim`, launched at `launch_time_s`; the coast is a
-/// minimum-energy-like arc (burnout flight-path angle from the spherical closed form).
+/// Longest step between stored trajectory samples, s.
+const SAMPLE_STEP_MAX_S: f64 = 5.0;
+
+/// Flies a ballistic missile from `launch` to `aim`, launched at `launch_time_s`: kinematic boost to
+/// the burnout point, then the minimum-energy coast (WGS-84, rotating Earth, J2) that hits the aim
+/// point within 20 m.
 pub fn fly_threat(
     launch: &Geodetic,
     aim: &Geodetic,
@@ -71,15 +49,16 @@ pub fn fly_threat(
     boost: &BoostSpec,
     rotation: &EarthRotation,
 ) -> Result<Trajectory, FlightError> {
-    validate(launch, aim, launch_time_s, boost)?;
+    let model = EarthModel {
+        figure: Figure::Wgs84,
+        rotation: *rotation,
+        gravity: GravityModel::J2,
+        atmosphere: false,
+    };
+    validate_pair(&model, launch, aim)?;
+    validate(launch_time_s, boost)?;
     let mean_r = shieldnet_earth::constants::MEAN_RADIUS;
     let psi = launch.central_angle_to(aim);
-    if psi * mean_r < 1_000.0 {
-        return Err(FlightError::CoincidentPoints(psi * mean_r / 1e3));
-    }
-    if psi > std::f64::consts::PI - 0.02 {
-        return Err(FlightError::Antipodal(psi.to_degrees()));
-    }
     if boost.burnout_downrange_m > 0.5 * psi * mean_r {
         return Err(FlightError::BoostTooLong {
             burnout_km: boost.burnout_downrange_m / 1e3,
@@ -90,83 +69,65 @@ pub fn fly_threat(
     burnout.alt_m = boost.burnout_altitude_m;
     let t_burnout = launch_time_s + boost.burnout_time_s;
     let r_b = burnout.to_ecef();
+    let r_b_eci = rotation.ecef_to_eci(&r_b, t_burnout);
     let aim_surface = Geodetic { alt_m: 0.0, ..*aim };
     let aim_ecef = aim_surface.to_ecef();
-
-    // Initial guess from the spherical, non-rotating closed form (bmd-field.md §4.4).
-    let psi_rem = burnout.central_angle_to(aim);
-    let r1 = r_b.norm();
-    let r2 = aim_ecef.norm();
-    let gamma = 0.5 * psi_rem.sin().atan2(r1 / r2 - psi_rem.cos());
-    let nu =
-        (1.0 - psi_rem.cos()) / ((r1 / r2) * gamma.cos().powi(2) - (psi_rem + gamma).cos() * gamma.cos());
-    let mut params = Vector2::new((nu * GM / r1).sqrt(), initial_bearing(&burnout, aim));
-
-    let residual = |p: &Vector2<f64>| -> Result<(Vector2<f64>, Vec<StateEci>), FlightError> {
-        let (pos, vel) = burnout_state_eci(&burnout, &r_b, p[0], gamma, p[1], t_burnout, rotation);
-        let coast = integrate_coast(pos, vel, t_burnout, rotation)?;
-        let last = coast[coast.len() - 1];
-        let impact = rotation.eci_to_ecef(&last.pos, last.t_s);
-        let enu = impact.to_enu(&aim_surface).0;
-        Ok((Vector2::new(enu.x, enu.y), coast))
-    };
-
-    let mut iterations = 0;
-    loop {
-        let (res, coast) = residual(&params)?;
-        if res.norm() < AIM_TOLERANCE_M {
-            let boost_samples = boost_samples(launch, &r_b, &coast[0], launch_time_s, t_burnout, rotation);
-            let mut samples = boost_samples;
+    let [east, north, _] = aim_surface.enu_axes();
+    let opts = CoastOptions::fast();
+    let mut virtual_aim = aim_ecef;
+    let mut coast = Vec::with_capacity(128);
+    let mut miss = f64::INFINITY;
+    let mut last_tof: Option<f64> = None;
+    for _ in 0..MAX_ITERATIONS {
+        let k = match last_tof {
+            Some(tof) => kepler_aim_with_time(&model, &r_b_eci, t_burnout, &virtual_aim, tof, Way::Short)?,
+            None => kepler_aim(&model, &r_b_eci, t_burnout, &virtual_aim, Shape::MinimumEnergy, Way::Short)?,
+        };
+        last_tof = Some(k.flight_time_s);
+        let start = StateEci { t_s: t_burnout, pos: r_b_eci, vel: k.vel };
+        coast.clear();
+        coast.push(start);
+        let end = coast_to_impact(&model, None, DragPhase::Always, &start, 0.0, &opts, Some(&mut coast))?;
+        let impact = rotation.eci_to_ecef(&end.end.pos, end.end.t_s);
+        let d = impact.0 - aim_ecef.0;
+        let horiz: Vec3 = east * d.dot(&east) + north * d.dot(&north);
+        miss = horiz.norm();
+        if miss < AIM_TOLERANCE_M {
+            // Fly the converged coast once more with short steps, so that sensors and filters reading
+            // the sampled trajectory through Hermite interpolation see it to well under a metre.
+            let mut dense = CoastOptions::fast();
+            dense.integrator.h_max = SAMPLE_STEP_MAX_S;
+            coast.clear();
+            coast.push(start);
+            coast_to_impact(&model, None, DragPhase::Always, &start, 0.0, &dense, Some(&mut coast))?;
+            let mut samples = boost_samples(launch, &r_b, &coast[0], launch_time_s, t_burnout, rotation);
             samples.extend_from_slice(&coast);
             return Ok(Trajectory::new(samples, t_burnout));
         }
-        iterations += 1;
-        if iterations > 25 || !res.norm().is_finite() {
-            return Err(FlightError::NoConvergence { miss_km: res.norm() / 1e3, iterations });
-        }
-        let steps = [0.5, 1e-5];
-        let mut jac = nalgebra::Matrix2::zeros();
-        for (k, h) in steps.iter().enumerate() {
-            let mut p = params;
-            p[k] += h;
-            let (r, _) = residual(&p)?;
-            jac.set_column(k, &((r - res) / *h));
-        }
-        let Some(inv) = jac.try_inverse() else {
-            return Err(FlightError::NoConvergence { miss_km: res.norm() / 1e3, iterations });
-        };
-        let mut delta = -(inv * res);
-        // Keep speed steps modest so the iteration never throws the coast into orbit.
-        let cap = 0.2 * params[0];
-        if delta[0].abs() > cap {
-            delta *= cap / delta[0].abs();
-        }
-        params += delta;
+        let mut g = Ecef(virtual_aim.0 - horiz).to_geodetic();
+        g.alt_m = 0.0;
+        virtual_aim = g.to_ecef();
     }
+    Err(FlightError::NoConvergence { miss_m: miss, iterations: MAX_ITERATIONS })
 }
 
-fn validate(launch: &Geodetic, aim: &Geodetic, t0: f64, boost: &BoostSpec) -> Result<(), FlightError> {
-    for (name, g) in [("launch", launch), ("aim", aim)] {
-        let lat_ok = g.lat_rad.is_finite() && g.lat_rad.abs() <= std::f64::consts::FRAC_PI_2;
-        if !lat_ok || !g.lon_rad.is_finite() {
-            return Err(FlightError::InvalidInput(format!(
-                "{name} latitude {:.3}° is outside [-90, 90]",
-                g.lat_rad.to_degrees()
-            )));
-        }
-    }
+fn validate(t0: f64, boost: &BoostSpec) -> Result<(), FlightError> {
     let positive = [
-        ("burnout time", boost.burnout_time_s),
-        ("burnout altitude", boost.burnout_altitude_m),
-        ("burnout downrange", boost.burnout_downrange_m),
+        ("burnout time (s)", boost.burnout_time_s),
+        ("burnout altitude (m)", boost.burnout_altitude_m),
+        ("burnout downrange (m)", boost.burnout_downrange_m),
     ];
     for (name, v) in positive {
         if !(v > 0.0 && v.is_finite()) {
-            return Err(FlightError::InvalidInput(format!("{name} must be positive, got {v}")));
+            return Err(FlightError::InvalidParameter { name, value: v, reason: "must be positive" });
         }
     }
     if !t0.is_finite() {
-        return Err(FlightError::InvalidInput("launch time is not finite".into()));
+        return Err(FlightError::InvalidParameter {
+            name: "launch time (s)",
+            value: t0,
+            reason: "must be finite",
+        });
     }
     Ok(())
 }
@@ -180,88 +141,6 @@ fn great_circle_point(a: &Geodetic, b: &Geodetic, f: f64) -> Geodetic {
     let omega = ua.dot(&ub).clamp(-1.0, 1.0).acos();
     let p = (ua * ((1.0 - f) * omega).sin() + ub * (f * omega).sin()) / omega.sin();
     Geodetic { lat_rad: p.z.clamp(-1.0, 1.0).asin(), lon_rad: p.y.atan2(p.x), alt_m: 0.0 }
-}
-
-/// Initial great-circle bearing from `a` to `b`, rad clockwise from north.
-fn initial_bearing(a: &Geodetic, b: &Geodetic) -> f64 {
-    let dlon = b.lon_rad - a.lon_rad;
-    let y = dlon.sin() * b.lat_rad.cos();
-    let x = a.lat_rad.cos() * b.lat_rad.sin() - a.lat_rad.sin() * b.lat_rad.cos() * dlon.cos();
-    y.atan2(x)
-}
-
-/// The inertial burnout state for an Earth-relative speed, flight-path angle and azimuth.
-fn burnout_state_eci(
-    burnout: &Geodetic,
-    r_b: &Ecef,
-    speed: f64,
-    gamma: f64,
-    azimuth: f64,
-    t: f64,
-    rotation: &EarthRotation,
-) -> (Eci, Eci) {
-    let [e, n, u] = burnout.enu_axes();
-    let v_rel = (e * azimuth.sin() + n * azimuth.cos()) * (speed * gamma.cos()) + u * (speed * gamma.sin());
-    rotation.ecef_state_to_eci(r_b, &Ecef(v_rel), t)
-}
-
-/// RK4 coast in ECI until the geodetic altitude reaches zero; the last sample is on the surface.
-fn integrate_coast(
-    pos: Eci,
-    vel: Eci,
-    t0: f64,
-    rotation: &EarthRotation,
-) -> Result<Vec<StateEci>, FlightError> {
-    let mut out = Vec::with_capacity(1200);
-    let mut s = StateEci { t_s: t0, pos, vel };
-    out.push(s);
-    let max_steps = (4.0 * 3600.0 / COAST_STEP_S) as usize;
-    for _ in 0..max_steps {
-        let next = rk4_step(&s, COAST_STEP_S);
-        if altitude(&next, rotation) <= 0.0 {
-            // Bisect the step for the surface crossing.
-            let (mut lo, mut hi) = (0.0, COAST_STEP_S);
-            for _ in 0..40 {
-                let mid = 0.5 * (lo + hi);
-                if altitude(&rk4_step(&s, mid), rotation) > 0.0 {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            if hi > 1e-9 {
-                out.push(rk4_step(&s, hi));
-            }
-            return Ok(out);
-        }
-        s = next;
-        out.push(s);
-    }
-    Err(FlightError::InvalidInput(
-        "the coast did not come back to the surface within 4 h (orbital speed)".into(),
-    ))
-}
-
-fn altitude(s: &StateEci, rotation: &EarthRotation) -> f64 {
-    rotation.eci_to_ecef(&s.pos, s.t_s).to_geodetic().alt_m
-}
-
-fn rk4_step(s: &StateEci, h: f64) -> StateEci {
-    let acc = |r: &Vec3| gravity::acceleration(r, GravityModel::J2);
-    let (r0, v0) = (s.pos.0, s.vel.0);
-    let k1v = acc(&r0);
-    let k1r = v0;
-    let k2v = acc(&(r0 + k1r * (h / 2.0)));
-    let k2r = v0 + k1v * (h / 2.0);
-    let k3v = acc(&(r0 + k2r * (h / 2.0)));
-    let k3r = v0 + k2v * (h / 2.0);
-    let k4v = acc(&(r0 + k3r * h));
-    let k4r = v0 + k3v * h;
-    StateEci {
-        t_s: s.t_s + h,
-        pos: Eci(r0 + (k1r + k2r * 2.0 + k3r * 2.0 + k4r) * (h / 6.0)),
-        vel: Eci(v0 + (k1v + k2v * 2.0 + k3v * 2.0 + k4v) * (h / 6.0)),
-    }
 }
 
 /// Boost samples: a cubic Hermite path in ECEF from rest at the launch point to the burnout state.
@@ -302,6 +181,7 @@ fn boost_samples(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shieldnet_earth::constants::GM;
 
     fn rot() -> EarthRotation {
         EarthRotation::at_julian_date(2_457_175.0)
@@ -359,9 +239,15 @@ mod tests {
     #[test]
     fn rejects_coincident_and_antipodal_points() {
         let a = Geodetic::from_degrees(10.0, 10.0, 0.0);
-        assert!(matches!(fly_threat(&a, &a, 0.0, &mrbm(), &rot()), Err(FlightError::CoincidentPoints(_))));
+        assert!(matches!(
+            fly_threat(&a, &a, 0.0, &mrbm(), &rot()),
+            Err(FlightError::CoincidentPoints { .. })
+        ));
         let anti = Geodetic::from_degrees(-10.0, -170.0, 0.0);
-        assert!(matches!(fly_threat(&a, &anti, 0.0, &mrbm(), &rot()), Err(FlightError::Antipodal(_))));
+        assert!(matches!(
+            fly_threat(&a, &anti, 0.0, &mrbm(), &rot()),
+            Err(FlightError::AntipodalPoints { .. })
+        ));
     }
 
     #[test]

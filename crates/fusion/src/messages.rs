@@ -114,6 +114,9 @@ pub struct EngagementAnnouncement {
     pub launch_time_s: f64,
     /// Predicted intercept time, s.
     pub intercept_time_s: f64,
+    /// Predicted intercept point, ECEF (m): lets a receiver recognise the threat by position when
+    /// none of the source tracks is in its picture.
+    pub intercept_point: [f64; 3],
 }
 
 /// A kill assessment.

@@ -1,6 +1,7 @@
 //! What a party node is configured with: its own assets, its agreements and its policy.
 
 use serde::{Deserialize, Serialize};
+use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_engagement::DefendedAsset;
 use shieldnet_engagement::planner::BatteryState;
 use shieldnet_sensors::Radar;
@@ -26,6 +27,23 @@ pub struct ShareTo {
     pub engagements: bool,
     /// Interval between track reports, s.
     pub interval_s: f64,
+}
+
+/// Message authentication and the audit record: the party's signing key and the partners it trusts.
+#[derive(Clone)]
+pub struct AuditSetup {
+    /// This party's signing key.
+    pub keys: PartyKeys,
+    /// Public keys of every party whose messages are accepted.
+    pub trust: TrustStore,
+    /// Messages whose time of validity is older than this are rejected as stale, s.
+    pub max_message_age_s: f64,
+}
+
+impl std::fmt::Debug for AuditSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSetup").field("party", &self.keys.party()).finish_non_exhaustive()
+    }
 }
 
 /// Everything a node is configured with.
@@ -55,4 +73,6 @@ pub struct NodeConfig {
     pub coordination_hold_s: f64,
     /// Partner tracks older than this are dropped, s.
     pub partner_track_max_age_s: f64,
+    /// Signed messages and an audit log, or plain messages and no log (fast Monte Carlo runs).
+    pub audit: Option<AuditSetup>,
 }

@@ -1,6 +1,7 @@
 //! Inputs and outputs of a node step.
 
 use serde::{Deserialize, Serialize};
+use shieldnet_audit::SignedEnvelope;
 use shieldnet_earth::Ecef;
 use shieldnet_fusion::{FusedTrack, Message};
 use shieldnet_sensors::Scan;
@@ -21,10 +22,30 @@ pub struct NodeInput<'a> {
     pub now_s: f64,
     /// Own radars' looks since the previous step, in time order.
     pub scans: &'a [Scan],
-    /// Messages delivered since the previous step, in delivery order.
-    pub inbox: &'a [Message],
+    /// Messages delivered since the previous step, in delivery order (untrusted: checked by the node).
+    pub inbox: &'a [Wire],
     /// Kill assessments of own engagements that became known.
     pub outcomes: &'a [EngagementOutcome],
+}
+
+/// A message as it crosses between parties: signed by its sender (the normal case) or plain (runs
+/// configured without authentication, e.g. Monte Carlo campaigns where every party is simulated).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wire {
+    /// An unsigned message.
+    Plain(Message),
+    /// A signed envelope whose payload is the encoded message.
+    Signed(SignedEnvelope),
+}
+
+impl Wire {
+    /// The sender's sequence number.
+    pub fn seq(&self) -> u64 {
+        match self {
+            Wire::Plain(m) => m.seq,
+            Wire::Signed(e) => e.seq,
+        }
+    }
 }
 
 /// A message to send to one partner.
@@ -32,8 +53,8 @@ pub struct NodeInput<'a> {
 pub struct Outgoing {
     /// Receiving party id.
     pub to: String,
-    /// The message.
-    pub message: Message,
+    /// The message on the wire.
+    pub wire: Wire,
 }
 
 /// An order to launch one interceptor from one of the node's own batteries.

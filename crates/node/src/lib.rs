@@ -14,6 +14,8 @@ pub mod config;
 pub mod events;
 pub mod party_node;
 
-pub use config::{NodeConfig, Policy, ShareTo};
-pub use events::{AimUpdate, EngagementOutcome, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+pub use config::{AuditSetup, NodeConfig, Policy, ShareTo};
+pub use events::{
+    AimUpdate, EngagementOutcome, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing, Wire,
+};
 pub use party_node::PartyNode;

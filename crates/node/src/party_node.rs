@@ -1,8 +1,9 @@
 //! The party node state machine.
 
 use crate::config::NodeConfig;
-use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing};
+use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing, Wire};
 use nalgebra::Vector3;
+use shieldnet_audit::{LogBuilder, LogConfig, ReplayGuard, SignedEnvelope};
 use shieldnet_earth::Ecef;
 use shieldnet_engagement::coordination::{Claim, precedes};
 use shieldnet_engagement::feasibility::window;
@@ -38,6 +39,8 @@ struct Engagement {
     intercept_time_s: f64,
     /// Predicted intercept point (ECEF, m).
     aim: Vector3<f64>,
+    /// Number of sources partners were last told about.
+    announced_sources: usize,
 }
 
 /// Seconds before intercept after which the kill vehicle's own seeker takes over and the node stops
@@ -53,10 +56,19 @@ struct PartnerClaim {
     rank: u32,
     launched: bool,
     intercept_time_s: f64,
+    intercept_point: Vector3<f64>,
+}
+
+/// The node's authentication state and audit log.
+#[derive(Debug)]
+struct NodeAudit {
+    setup: crate::config::AuditSetup,
+    guard: ReplayGuard,
+    log: LogBuilder,
 }
 
 /// One party's node.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PartyNode {
     cfg: NodeConfig,
     tracker: Tracker,
@@ -68,6 +80,9 @@ pub struct PartyNode {
     engagements: Vec<Engagement>,
     partner_claims: BTreeMap<(String, u32), PartnerClaim>,
     dead: BTreeSet<Source>,
+    audit: Option<NodeAudit>,
+    rejected: BTreeMap<String, u32>,
+    audit_failures: u32,
 }
 
 impl PartyNode {
@@ -77,6 +92,11 @@ impl PartyNode {
         let fuser = Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s);
         let batteries = cfg.batteries.clone();
         let last_share_s = vec![f64::NEG_INFINITY; cfg.share.len()];
+        let audit = cfg.audit.clone().and_then(|setup| {
+            let log = LogBuilder::new(setup.keys.clone(), LogConfig::default(), 0.0).ok()?;
+            let guard = ReplayGuard::new(setup.max_message_age_s, 1.0);
+            Some(NodeAudit { setup, guard, log })
+        });
         Self {
             cfg,
             tracker,
@@ -88,6 +108,91 @@ impl PartyNode {
             engagements: Vec::new(),
             partner_claims: BTreeMap::new(),
             dead: BTreeSet::new(),
+            audit,
+            rejected: BTreeMap::new(),
+            audit_failures: 0,
+        }
+    }
+
+    /// Messages rejected so far, by reason (unsigned, bad signature, replay, stale, malformed, …).
+    pub fn rejected_messages(&self) -> &BTreeMap<String, u32> {
+        &self.rejected
+    }
+
+    /// Closes the audit log at `t_s` and returns its complete lines (JSON Lines), if the node keeps one.
+    pub fn finish_audit(&mut self, t_s: f64) -> Option<Vec<u8>> {
+        let a = self.audit.as_mut()?;
+        if a.log.close(t_s).is_err() {
+            self.audit_failures += 1;
+        }
+        Some(a.log.take_output())
+    }
+
+    /// Appends an entry-worthy decision to the audit log.
+    fn record_decision(&mut self, now: f64, event: &NodeEvent) {
+        if let Some(a) = &mut self.audit
+            && a.log.record_decision(now, event).is_err()
+        {
+            self.audit_failures += 1;
+        }
+    }
+
+    fn reject(&mut self, reason: &str) {
+        *self.rejected.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// Checks one delivered message: a signed envelope from a trusted sender, not replayed or stale,
+    /// whose payload decodes to a message from that same sender. Returns the message if accepted.
+    fn admit(&mut self, wire: &Wire, now: f64) -> Option<Message> {
+        let Some(a) = &mut self.audit else {
+            return match wire {
+                Wire::Plain(m) => Some(m.clone()),
+                Wire::Signed(_) => {
+                    self.reject("signed message but no trust store");
+                    None
+                }
+            };
+        };
+        let env = match wire {
+            Wire::Plain(_) => {
+                self.reject("unsigned");
+                return None;
+            }
+            Wire::Signed(env) => env,
+        };
+        if let Err(e) = a.guard.admit(env, &a.setup.trust, now) {
+            let reason = format!("{e:?}");
+            let reason = reason.split(['(', ' ', '{']).next().unwrap_or("rejected").to_string();
+            self.reject(&reason);
+            return None;
+        }
+        let m = match Message::decode(&env.payload) {
+            Ok(m) if m.sender == env.sender && m.seq == env.seq => m,
+            _ => {
+                self.reject("Malformed");
+                return None;
+            }
+        };
+        if a.log.record_received(now, env).is_err() {
+            self.audit_failures += 1;
+        }
+        Some(m)
+    }
+
+    /// Puts a message on the wire to `to`: signed and logged when the node authenticates.
+    fn wire(&mut self, to: &str, message: Message, now: f64) -> Wire {
+        let Some(a) = &mut self.audit else { return Wire::Plain(message) };
+        match SignedEnvelope::sign(&a.setup.keys, message.seq, message.time_of_validity_s, message.encode()) {
+            Ok(env) => {
+                if a.log.record_sent(now, &env, &[to]).is_err() {
+                    self.audit_failures += 1;
+                }
+                Wire::Signed(env)
+            }
+            Err(_) => {
+                self.audit_failures += 1;
+                Wire::Plain(message)
+            }
         }
     }
 
@@ -135,6 +240,14 @@ impl PartyNode {
         }
         let confirmed: Vec<_> = self.tracker.tracks().iter().filter(|t| t.is_confirmed()).collect();
         let picture = self.fuser.picture(now, &confirmed);
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            let active =
+                e.status == Status::Planned || (e.status == Status::Launched && e.intercept_time_s > now);
+            if active {
+                self.reacquire(k, &picture);
+            }
+        }
         self.share_tracks(now, &mut out);
         self.launch_due(now, &picture, &mut out);
         self.update_aims(now, &picture, &mut out);
@@ -142,12 +255,42 @@ impl PartyNode {
             self.next_decision_s = now + self.cfg.decision_interval_s;
             self.plan(now, &picture, &mut out);
         }
+        self.reannounce_grown_sources(now, &mut out);
+        let decisions: Vec<NodeEvent> = out
+            .events
+            .iter()
+            .filter(|e| !matches!(e, NodeEvent::TrackConfirmed { .. } | NodeEvent::TrackDeleted { .. }))
+            .cloned()
+            .collect();
+        for d in &decisions {
+            self.record_decision(now, d);
+        }
         out.picture = picture;
         out
     }
 
-    fn ingest(&mut self, inbox: &[Message], now: f64) {
-        for m in inbox {
+    /// Re-announces active engagements whose threat is now known under more tracks than partners were
+    /// told, so that partners recognise it under any of them (e.g. after a track was re-initiated).
+    fn reannounce_grown_sources(&mut self, now: f64, out: &mut NodeOutput) {
+        for k in 0..self.engagements.len() {
+            let e = &self.engagements[k];
+            let status = match e.status {
+                Status::Planned => EngagementStatus::Planned,
+                Status::Launched => EngagementStatus::Launched,
+                _ => continue,
+            };
+            if e.sources.len() == e.announced_sources {
+                continue;
+            }
+            let body = Body::Engagement(announcement(e, &self.batteries, status));
+            self.engagements[k].announced_sources = self.engagements[k].sources.len();
+            self.announce(body, now, out);
+        }
+    }
+
+    fn ingest(&mut self, inbox: &[Wire], now: f64) {
+        let admitted: Vec<Message> = inbox.iter().filter_map(|w| self.admit(w, now)).collect();
+        for m in &admitted {
             match &m.body {
                 Body::TrackReport(r) => {
                     self.fuser.ingest(&m.sender, m.time_of_validity_s, r, now);
@@ -166,6 +309,7 @@ impl PartyNode {
                                 rank: rank as u32,
                                 launched: a.status == EngagementStatus::Launched,
                                 intercept_time_s: a.intercept_time_s,
+                                intercept_point: Vector3::from(a.intercept_point),
                             },
                         );
                     }
@@ -196,7 +340,8 @@ impl PartyNode {
             self.cfg.share.iter().filter(|s| s.engagements).map(|s| s.to.clone()).collect();
         for to in targets {
             let message = self.next_message(now, body.clone());
-            out.outgoing.push(Outgoing { to, message });
+            let wire = self.wire(&to, message, now);
+            out.outgoing.push(Outgoing { to, wire });
         }
     }
 
@@ -217,7 +362,8 @@ impl PartyNode {
                 .collect();
             for (tov, r) in reports {
                 let message = self.next_message(tov, Body::TrackReport(r));
-                out.outgoing.push(Outgoing { to: to.clone(), message });
+                let wire = self.wire(&to, message, now);
+                out.outgoing.push(Outgoing { to: to.clone(), wire });
             }
         }
     }
@@ -246,7 +392,11 @@ impl PartyNode {
             .filter(|(_, d)| *d < REACQUIRE_GATE_M)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i)?;
-        self.engagements[k].sources = self.sources_of(&picture[best]);
+        for s in self.sources_of(&picture[best]) {
+            if !self.engagements[k].sources.contains(&s) {
+                self.engagements[k].sources.push(s);
+            }
+        }
         Some(best)
     }
 
@@ -276,22 +426,33 @@ impl PartyNode {
                 continue;
             }
             let mine = Claim { party_rank: my_rank, launched: false, intercept_time_s: e.intercept_time_s };
+            let track = self.reacquire(k, picture);
+            let e = &self.engagements[k];
             let outranked = self.cfg.policy.coordinate
                 && self.partner_claims.values().any(|c| {
-                    c.sources.iter().any(|s| e.sources.contains(s))
-                        && precedes(
-                            &Claim {
-                                party_rank: c.rank,
-                                launched: c.launched,
-                                intercept_time_s: c.intercept_time_s,
-                            },
-                            &mine,
-                        )
+                    let same = match track {
+                        Some(i) => same_threat(
+                            &picture[i],
+                            &e.sources,
+                            &c.sources,
+                            c.intercept_time_s,
+                            &c.intercept_point,
+                        ),
+                        None => c.sources.iter().any(|s| e.sources.contains(s)),
+                    };
+                    same && precedes(
+                        &Claim {
+                            party_rank: c.rank,
+                            launched: c.launched,
+                            intercept_time_s: c.intercept_time_s,
+                        },
+                        &mine,
+                    )
                 });
             let decision = if outranked {
                 Err("a partner's engagement of the same threat takes precedence")
             } else {
-                match self.reacquire(k, picture) {
+                match track {
                     None => Err("track lost before launch"),
                     Some(i) => {
                         let f = &picture[i];
@@ -338,6 +499,17 @@ impl PartyNode {
         self.announce(body, now, out);
     }
 
+    /// Whether a picture track is the threat of an own engagement whose interceptor has reached its
+    /// intercept time but whose kill assessment has not come yet ("look" before shooting again).
+    fn awaiting_assessment(&self, f: &FusedTrack) -> bool {
+        self.engagements.iter().any(|e| {
+            e.status == Status::Launched && {
+                let x = motion::propagate(&f.state, e.intercept_time_s - f.time_s);
+                (x.fixed_rows::<3>(0).into_owned() - e.aim).norm() < REACQUIRE_GATE_M
+            }
+        })
+    }
+
     fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
         let mut assessed: Vec<(u32, Vec<Source>, ThreatAssessment, f64)> = Vec::new();
         for f in picture {
@@ -350,8 +522,11 @@ impl PartyNode {
                     && e.sources.iter().any(|s| sources.contains(s))
             });
             let claimed_by_partner = self.cfg.policy.coordinate
-                && self.partner_claims.values().any(|c| c.sources.iter().any(|s| sources.contains(s)));
-            if engaged_by_me || claimed_by_partner {
+                && self
+                    .partner_claims
+                    .values()
+                    .any(|c| same_threat(f, &sources, &c.sources, c.intercept_time_s, &c.intercept_point));
+            if engaged_by_me || claimed_by_partner || self.awaiting_assessment(f) {
                 continue;
             }
             let Some(a) = assess(&f.state, &f.cov, f.time_s, &self.cfg.assets) else { continue };
@@ -391,6 +566,7 @@ impl PartyNode {
                 launch_time_s: shot.opportunity.launch_time_s,
                 intercept_time_s: shot.opportunity.intercept_time_s,
                 aim: shot.opportunity.point.0,
+                announced_sources: sources.len(),
             };
             out.events.push(NodeEvent::EngagementPlanned {
                 engagement: e.id,
@@ -418,5 +594,22 @@ fn announcement(
         status,
         launch_time_s: e.launch_time_s,
         intercept_time_s: e.intercept_time_s,
+        intercept_point: [e.aim.x, e.aim.y, e.aim.z],
     }
+}
+
+/// Whether a picture track (with its sources) is the threat a claim or engagement is about: one of
+/// the sources is shared, or the track predicted to the intercept time lies near the intercept point.
+fn same_threat(
+    f: &FusedTrack,
+    sources: &[Source],
+    claim_sources: &[Source],
+    intercept_time_s: f64,
+    intercept_point: &Vector3<f64>,
+) -> bool {
+    if sources.iter().any(|s| claim_sources.contains(s)) {
+        return true;
+    }
+    let x = motion::propagate(&f.state, intercept_time_s - f.time_s);
+    (x.fixed_rows::<3>(0).into_owned() - intercept_point).norm() < REACQUIRE_GATE_M
 }

@@ -214,6 +214,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             .collect::<Result<_, SimError>>()?,
     };
     let max_latency = agreements.iter().map(|a| a.latency_s).fold(0.0, f64::max);
+    let max_interval = agreements.iter().map(|a| a.interval_s).fold(0.0, f64::max);
     let dt = scn.scenario.time_step_s;
     let t = &scn.tracking;
     let tracker = TrackerConfig {
@@ -245,7 +246,10 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             tracker: tracker.clone(),
             decision_interval_s: 4.0f64.max(dt),
             coordination_hold_s: max_latency + 2.0 * dt,
-            partner_track_max_age_s: 20.0 + max_latency,
+            // A partner track not refreshed for three report intervals (plus latency) is taken as
+            // dropped by its owner.
+            partner_track_max_age_s: 3.0 * max_interval + max_latency + dt,
+            audit: None,
         })
         .collect();
     Ok(Setup { rotation, parties, threats, radars, batteries, assets, agreements, nodes })

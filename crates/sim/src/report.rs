@@ -66,6 +66,8 @@ pub struct PartyReport {
     pub messages_sent: u32,
     /// Messages received from partners.
     pub messages_received: u32,
+    /// Received messages rejected (unsigned, bad signature, replayed, stale, malformed).
+    pub messages_rejected: u32,
     /// Seconds by which partner data put each threat into the picture before the party's own track
     /// did (null where it never had an own track; 0 where own sensors were first).
     pub warning_gained_s: BTreeMap<String, Option<f64>>,
@@ -108,8 +110,14 @@ pub struct RunReport {
 }
 
 /// Row data of a run, kept when requested (for `--out DIR`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RunRecord {
+    /// Each party's audit log (JSON Lines), when the run authenticated its messages.
+    #[serde(skip)]
+    pub audit_logs: Vec<(String, Vec<u8>)>,
+    /// The parties' public keys, for verifying the audit logs.
+    #[serde(skip)]
+    pub audit_trust: Option<shieldnet_audit::TrustStore>,
     /// Truth samples.
     pub truth: Vec<TruthRow>,
     /// Detections.

@@ -8,9 +8,10 @@ use crate::report::{
 use crate::rng::stream;
 use crate::scenario::Scenario;
 use rand::RngExt;
+use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_earth::Ecef;
-use shieldnet_fusion::{Message, PARTNER_ID_BASE};
-use shieldnet_node::{EngagementOutcome, NodeEvent, NodeInput, PartyNode};
+use shieldnet_fusion::PARTNER_ID_BASE;
+use shieldnet_node::{AuditSetup, EngagementOutcome, NodeEvent, NodeInput, PartyNode, Wire};
 use shieldnet_sensors::Scan;
 use std::collections::BTreeMap;
 
@@ -43,6 +44,9 @@ pub struct RunOptions {
     pub run_index: u64,
     /// Keep the row data for CSV output.
     pub record: bool,
+    /// Sign every message between parties, check it on receipt, and keep each party's audit log
+    /// (simulation keys derived from the seed). Off for fast Monte Carlo runs.
+    pub audit: bool,
 }
 
 /// Distance within which a picture track counts as tracking a threat, for reports, m.
@@ -66,13 +70,25 @@ struct Pending {
     deliver_s: f64,
     from: u32,
     to: u32,
-    message: Message,
+    wire: Wire,
 }
 
 /// Runs a scenario once.
 pub fn run(scn: &Scenario, opts: &RunOptions) -> Result<(RunReport, Option<RunRecord>), SimError> {
-    let setup = build(scn)?;
+    let mut setup = build(scn)?;
     let seed = opts.seed.unwrap_or(scn.scenario.seed);
+    if opts.audit {
+        let keys: Vec<PartyKeys> = setup
+            .parties
+            .iter()
+            .map(|p| PartyKeys::derive_for_simulation(seed, p))
+            .collect::<Result<_, _>>()
+            .map_err(|e| SimError::Invalid(format!("party id unusable as an audit identity: {e}")))?;
+        let trust = TrustStore::from_keys(keys.iter());
+        for (node, k) in setup.nodes.iter_mut().zip(keys) {
+            node.audit = Some(AuditSetup { keys: k, trust: trust.clone(), max_message_age_s: 60.0 });
+        }
+    }
     Ok(World::new(scn, setup, seed, opts).run())
 }
 
@@ -321,7 +337,7 @@ impl<'a> World<'a> {
     }
 
     /// Messages due by `t`, per recipient, in (delivery time, sender, sequence) order.
-    fn deliver(&mut self, t: f64) -> Vec<Vec<Message>> {
+    fn deliver(&mut self, t: f64) -> Vec<Vec<Wire>> {
         let mut due: Vec<Pending> = Vec::new();
         let mut keep = Vec::with_capacity(self.pending.len());
         for m in self.pending.drain(..) {
@@ -332,11 +348,11 @@ impl<'a> World<'a> {
             a.deliver_s
                 .total_cmp(&b.deliver_s)
                 .then(a.from.cmp(&b.from))
-                .then(a.message.seq.cmp(&b.message.seq))
+                .then(a.wire.seq().cmp(&b.wire.seq()))
         });
         let mut inboxes = vec![Vec::new(); self.nodes.len()];
         for m in due {
-            inboxes[m.to as usize].push(m.message);
+            inboxes[m.to as usize].push(m.wire);
         }
         inboxes
     }
@@ -362,7 +378,7 @@ impl<'a> World<'a> {
                     deliver_s: t + a.latency_s,
                     from: p,
                     to: to as u32,
-                    message: o.message,
+                    wire: o.wire,
                 });
             }
         }
@@ -565,6 +581,7 @@ impl<'a> World<'a> {
                 tracks_confirmed: self.tracks_confirmed[p],
                 messages_sent: self.sent[p],
                 messages_received: self.received[p],
+                messages_rejected: self.nodes[p].rejected_messages().values().sum(),
                 warning_gained_s: (0..self.s.threats.len())
                     .map(|j| {
                         let gain = match (self.first_own[p][j], self.first_picture[p][j]) {
@@ -577,6 +594,14 @@ impl<'a> World<'a> {
             })
             .collect();
         self.events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        if let Some(rec) = &mut self.record {
+            for (p, node) in self.nodes.iter_mut().enumerate() {
+                if let Some(log) = node.finish_audit(end) {
+                    rec.audit_logs.push((parties[p].clone(), log));
+                }
+            }
+            rec.audit_trust = self.s.nodes.first().and_then(|n| n.audit.as_ref()).map(|a| a.trust.clone());
+        }
         let report = RunReport {
             scenario: self.scn.scenario.name.clone(),
             seed: self.seed,

@@ -1,13 +1,18 @@
 //! Subcommands. Exit codes: 0 success, 1 a check failed or output could not be written, 2 invalid
 //! input (bad file, bad argument).
 
+mod bench;
 mod campaign;
 mod export;
 mod merge;
 mod run;
 mod scenario_source;
 mod scenarios;
+pub mod trajectory;
 mod view;
+pub mod wta;
+
+pub mod audit;
 
 use clap::{Parser, Subcommand};
 
@@ -25,9 +30,17 @@ pub enum Command {
     Run(run::RunArgs),
     /// List the built-in scenarios.
     Scenarios,
+    /// Quick performance figures, as ratios to a baseline workload measured in the same run.
+    Bench(bench::BenchArgs),
     /// Work with scenarios.
     #[command(subcommand)]
     Scenario(scenarios::ScenarioCommand),
+    /// Fly one ballistic missile from a launch point to an aim point.
+    Trajectory(trajectory::TrajectoryArgs),
+    /// Verify or show the signed record of a run.
+    Audit(audit::AuditArgs),
+    /// Solve a static weapon-target assignment instance (JSON).
+    Wta(wta::WtaArgs),
     /// Run a Monte Carlo campaign (many seeded runs in parallel, optional sweep and shard).
     Campaign(campaign::CampaignArgs),
     /// Merge the shard directories of one campaign into the unsharded result.
@@ -43,7 +56,11 @@ pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Run(args) => run::execute(args),
         Command::Scenarios => scenarios::list(),
+        Command::Bench(args) => bench::execute(args),
         Command::Scenario(cmd) => scenarios::execute(cmd),
+        Command::Trajectory(args) => trajectory::run(&args),
+        Command::Audit(args) => audit::run(args),
+        Command::Wta(args) => wta::run(args),
         Command::Campaign(args) => campaign::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Export(args) => export::execute(args),

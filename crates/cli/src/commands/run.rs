@@ -27,7 +27,7 @@ pub fn execute(args: RunArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return scenario_source::report(e),
     };
-    let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some() };
+    let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some(), audit: true };
     let (report, record) = match run(&scn, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -55,7 +55,9 @@ pub fn execute(args: RunArgs) -> i32 {
         print!("{}", shieldnet_export::render_summary(&report));
         if let Some(dir) = &args.out {
             println!(
-                "wrote truth.csv, detections.csv, tracks.csv, events.csv, report.json and scenario.toml to {}",
+                "wrote truth.csv, detections.csv, tracks.csv, events.csv, report.json, scenario.toml and the audit \
+                 logs to {} (check them with `shieldnet audit verify {}`)",
+                dir.display(),
                 dir.display()
             );
         }

@@ -377,7 +377,8 @@ pub fn run_campaign(
     let outputs: Vec<Result<(RunRow, Vec<ThreatRow>), CampaignError>> = pool.install(|| {
         jobs.par_iter()
             .map(|&(c, r)| {
-                let opts = RunOptions { seed: Some(m.seed), run_index: r, record: false };
+                // No audit signing: campaigns measure outcomes, and signing costs time.
+                let opts = RunOptions { seed: Some(m.seed), run_index: r, record: false, audit: false };
                 let out = run(&plan.scenarios[c], &opts)
                     .map(|(report, _)| rows_of(&m.parties, c, r, &report))
                     .map_err(|source| CampaignError::Run {

@@ -1,0 +1,101 @@
+//! `shieldnet bench`: quick performance figures, each also given as a ratio to a fixed baseline
+//! workload measured in the same process, so that figures from different machines or loads compare.
+//! The criterion benchmarks (`cargo bench`) are the careful measurement; this is the quick look.
+
+use clap::Args;
+use shieldnet_earth::{EarthRotation, Geodetic};
+use shieldnet_flight::{BoostSpec, fly_threat};
+use shieldnet_sim::scenario::load_builtin;
+use shieldnet_sim::{RunOptions, run};
+use std::hint::black_box;
+use std::time::Instant;
+
+/// Arguments of `shieldnet bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Repetitions of each measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub repeat: usize,
+}
+
+/// The baseline: 20,000 RK4 steps of a two-body orbit (pure floating-point work, no allocation).
+fn baseline() {
+    let (mut r, mut v) = ([7.0e6f64, 0.0, 0.0], [0.0f64, 7.5e3, 0.0]);
+    let mu = 3.986_004_418e14;
+    let acc = |p: [f64; 3]| {
+        let d = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+        let k = -mu / (d * d * d);
+        [k * p[0], k * p[1], k * p[2]]
+    };
+    let h = 1.0;
+    for _ in 0..20_000 {
+        let add = |a: [f64; 3], b: [f64; 3], s: f64| [a[0] + b[0] * s, a[1] + b[1] * s, a[2] + b[2] * s];
+        let k1v = acc(r);
+        let k1r = v;
+        let k2v = acc(add(r, k1r, h / 2.0));
+        let k2r = add(v, k1v, h / 2.0);
+        let k3v = acc(add(r, k2r, h / 2.0));
+        let k3r = add(v, k2v, h / 2.0);
+        let k4v = acc(add(r, k3r, h));
+        let k4r = add(v, k3v, h);
+        for i in 0..3 {
+            r[i] += h / 6.0 * (k1r[i] + 2.0 * k2r[i] + 2.0 * k3r[i] + k4r[i]);
+            v[i] += h / 6.0 * (k1v[i] + 2.0 * k2v[i] + 2.0 * k3v[i] + k4v[i]);
+        }
+    }
+    black_box((r, v));
+}
+
+fn median_seconds(repeat: usize, mut f: impl FnMut()) -> f64 {
+    let mut t: Vec<f64> = (0..repeat.max(1))
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed().as_secs_f64()
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+/// Runs the measurements and prints them; returns the exit code.
+pub fn execute(args: BenchArgs) -> i32 {
+    let scn = match load_builtin("epaa-2015") {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let base = median_seconds(args.repeat, baseline);
+    let rotation = EarthRotation::at_julian_date(2_457_175.0);
+    let boost = BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 130e3 };
+    let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
+    let aim = Geodetic::from_degrees(44.43, 26.10, 0.0);
+    let cases: Vec<(&str, f64)> = vec![
+        (
+            "threat trajectory (fly_threat, 2,000 km)",
+            median_seconds(args.repeat, || {
+                black_box(fly_threat(&launch, &aim, 0.0, &boost, &rotation).ok());
+            }),
+        ),
+        (
+            "default run, plain messages (campaign mode)",
+            median_seconds(args.repeat, || {
+                black_box(run(&scn, &RunOptions::default()).ok());
+            }),
+        ),
+        (
+            "default run, signed and audited messages",
+            median_seconds(args.repeat, || {
+                black_box(run(&scn, &RunOptions { audit: true, ..Default::default() }).ok());
+            }),
+        ),
+    ];
+    println!("baseline (20,000 RK4 two-body steps): {:.3} ms", base * 1e3);
+    println!("{:<48} {:>12} {:>14}", "measurement", "median", "× baseline");
+    for (name, t) in cases {
+        println!("{name:<48} {:>9.3} ms {:>14.1}", t * 1e3, t / base);
+    }
+    0
+}
