@@ -1,6 +1,6 @@
-//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv` and `events.csv` (columns documented in the
-//! README; one header row; times in seconds since the scenario epoch; angles in degrees; lengths in
-//! metres), and, when the run authenticated its messages, each party's audit log `audit-PARTY.jsonl`
+//! `--out DIR`: `truth.csv`, `detections.csv`, `tracks.csv`, `events.csv` and `report.json` (columns
+//! documented in the README; one header row; times in seconds since the scenario epoch; angles in
+//! degrees; lengths in metres), and, when the run authenticated its messages, each party's audit log `audit-PARTY.jsonl`
 //! with the parties' public keys in `trust.txt` (checked by `shieldnet audit verify DIR`).
 
 use serde::Serialize;
@@ -18,7 +18,7 @@ pub struct ExportError {
     pub source: csv::Error,
 }
 
-/// Writes the four CSV files into `dir` (created if missing).
+/// Writes the four CSV files and `report.json` into `dir` (created if missing).
 pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Result<(), ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| ExportError { path: dir.to_path_buf(), source: e.into() })?;
     write(&dir.join("truth.csv"), &record.truth)?;
@@ -42,7 +42,10 @@ pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Resu
         shieldnet_audit::write_dir_logs(dir, &logs, trust)
             .map_err(|e| ExportError { path: dir.to_path_buf(), source: e.into() })?;
     }
-    Ok(())
+    // report.json: read back by `shieldnet export` and `shieldnet view` (see run_dir.rs).
+    let path = dir.join("report.json");
+    let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::from);
+    json.and_then(|j| std::fs::write(&path, j)).map_err(|e| ExportError { path, source: e.into() })
 }
 
 #[derive(Serialize)]

@@ -6,3 +6,11 @@ pub mod summary;
 
 pub use csv_files::{ExportError, write_run_dir};
 pub use summary::render_summary;
+pub mod campaign_out;
+pub mod czml;
+pub mod geojson;
+pub mod kml;
+#[cfg(feature = "parquet")]
+pub mod parquet_out;
+pub mod plots;
+pub mod run_dir;

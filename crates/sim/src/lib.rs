@@ -7,6 +7,7 @@
 //! outcomes, and returns a [`report::RunReport`].
 
 pub mod build;
+pub mod campaign;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -2,10 +2,14 @@
 //! input (bad file, bad argument).
 
 mod bench;
+mod campaign;
+mod export;
+mod merge;
 mod run;
 mod scenario_source;
 mod scenarios;
 pub mod trajectory;
+mod view;
 pub mod wta;
 
 pub mod audit;
@@ -37,6 +41,14 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Solve a static weapon-target assignment instance (JSON).
     Wta(wta::WtaArgs),
+    /// Run a Monte Carlo campaign (many seeded runs in parallel, optional sweep and shard).
+    Campaign(campaign::CampaignArgs),
+    /// Merge the shard directories of one campaign into the unsharded result.
+    Merge(merge::MergeArgs),
+    /// Export one run directory as CZML (CesiumJS), KML (Google Earth) and/or GeoJSON (QGIS).
+    Export(export::ExportArgs),
+    /// Serve a page on localhost that shows one run directory (map, tracks, time slider).
+    View(view::ViewArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -49,5 +61,9 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Trajectory(args) => trajectory::run(&args),
         Command::Audit(args) => audit::run(args),
         Command::Wta(args) => wta::run(args),
+        Command::Campaign(args) => campaign::execute(args),
+        Command::Merge(args) => merge::execute(args),
+        Command::Export(args) => export::execute(args),
+        Command::View(args) => view::execute(args),
     }
 }

@@ -37,6 +37,8 @@ pub fn execute(args: RunArgs) -> i32 {
     };
     if let (Some(dir), Some(record)) = (&args.out, &record)
         && let Err(e) = shieldnet_export::write_run_dir(dir, &report, record)
+            .map_err(|e| e.to_string())
+            .and_then(|()| shieldnet_export::run_dir::write_scenario(dir, &scn).map_err(|e| e.to_string()))
     {
         eprintln!("error: {e}");
         return 1;
@@ -53,8 +55,8 @@ pub fn execute(args: RunArgs) -> i32 {
         print!("{}", shieldnet_export::render_summary(&report));
         if let Some(dir) = &args.out {
             println!(
-                "wrote truth.csv, detections.csv, tracks.csv, events.csv and the audit logs to {} \
-                 (check them with `shieldnet audit verify {}`)",
+                "wrote truth.csv, detections.csv, tracks.csv, events.csv, report.json, scenario.toml and the audit \
+                 logs to {} (check them with `shieldnet audit verify {}`)",
                 dir.display(),
                 dir.display()
             );
