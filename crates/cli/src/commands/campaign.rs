@@ -4,9 +4,9 @@
 use super::scenario_source;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use shieldnet_sim::campaign::{CampaignPlan, Shard, Variation, run_campaign};
+use shieldnet_sim::campaign::{CampaignPlan, CampaignResults, Shard, Variation, run_campaign};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Arguments of `shieldnet campaign`.
@@ -103,21 +103,25 @@ pub fn execute(args: CampaignArgs) -> i32 {
         args.threads
     };
     eprintln!("{jobs} runs in {secs:.1} s ({:.1} runs/s) on {threads} threads", jobs as f64 / secs.max(1e-9));
-    let summaries = match shieldnet_export::campaign_out::write_campaign_dir(&args.out, &results) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    if !args.no_plots
-        && let Err(e) =
-            shieldnet_export::plots::write_campaign_plots(&args.out.join("plots"), &results, &summaries)
-    {
-        eprintln!("error: {e}");
-        return 1;
+    if let Err(code) = write_outputs(&args.out, &results, args.no_plots) {
+        return code;
     }
-    print!("{}", shieldnet_export::campaign_out::render_campaign_summary(&results.manifest, &summaries));
     println!("wrote {}", args.out.display());
     0
+}
+
+/// Writes a campaign's files, plots (unless `no_plots`) and prints its summary; `Err` holds the exit code.
+pub(super) fn write_outputs(out: &Path, results: &CampaignResults, no_plots: bool) -> Result<(), i32> {
+    let summaries = shieldnet_export::campaign_out::write_campaign_dir(out, results).map_err(|e| {
+        eprintln!("error: {e}");
+        1
+    })?;
+    if !no_plots
+        && let Err(e) = shieldnet_export::plots::write_campaign_plots(&out.join("plots"), results, &summaries)
+    {
+        eprintln!("error: {e}");
+        return Err(1);
+    }
+    print!("{}", shieldnet_export::campaign_out::render_campaign_summary(&results.manifest, &summaries));
+    Ok(())
 }

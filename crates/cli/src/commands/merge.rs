@@ -38,21 +38,9 @@ pub fn execute(args: MergeArgs) -> i32 {
             return 2;
         }
     };
-    let summaries = match shieldnet_export::campaign_out::write_campaign_dir(&args.out, &merged) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    if !args.no_plots
-        && let Err(e) =
-            shieldnet_export::plots::write_campaign_plots(&args.out.join("plots"), &merged, &summaries)
-    {
-        eprintln!("error: {e}");
-        return 1;
+    if let Err(code) = super::campaign::write_outputs(&args.out, &merged, args.no_plots) {
+        return code;
     }
-    print!("{}", shieldnet_export::campaign_out::render_campaign_summary(&merged.manifest, &summaries));
     println!("merged {} shards into {}", args.dirs.len(), args.out.display());
     0
 }
