@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use shieldnet_audit::{PartyKeys, TrustStore};
+use shieldnet_earth::Geodetic;
 use shieldnet_engagement::DefendedAsset;
 use shieldnet_engagement::planner::BatteryState;
 use shieldnet_sensors::Radar;
@@ -27,6 +28,47 @@ pub struct ShareTo {
     pub engagements: bool,
     /// Interval between track reports, s.
     pub interval_s: f64,
+    /// Which tracks may be shared.
+    pub filter: ShareFilter,
+}
+
+/// Which of a party's tracks an agreement lets through.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShareFilter {
+    /// Polygon of (latitude, longitude) vertices, radians: only tracks inside are shared.
+    pub region: Option<Vec<(f64, f64)>>,
+    /// Only tracks at or above this altitude are shared, m.
+    pub min_altitude_m: Option<f64>,
+}
+
+impl ShareFilter {
+    /// Whether a track at this position may be shared.
+    pub fn admits(&self, position: &Geodetic) -> bool {
+        // A NaN altitude never passes the floor.
+        if let Some(h) = self.min_altitude_m
+            && position.alt_m.partial_cmp(&h).is_none_or(|o| o == std::cmp::Ordering::Less)
+        {
+            return false;
+        }
+        match &self.region {
+            Some(poly) => inside(poly, position.lat_rad, position.lon_rad),
+            None => true,
+        }
+    }
+}
+
+/// Point-in-polygon by ray casting in the latitude/longitude plane (edges straight in lat/lon).
+fn inside(poly: &[(f64, f64)], lat: f64, lon: f64) -> bool {
+    let mut inside = false;
+    let n = poly.len();
+    for i in 0..n {
+        let (lat_i, lon_i) = poly[i];
+        let (lat_j, lon_j) = poly[(i + n - 1) % n];
+        if (lat_i > lat) != (lat_j > lat) && lon < (lon_j - lon_i) * (lat - lat_i) / (lat_j - lat_i) + lon_i {
+            inside = !inside;
+        }
+    }
+    inside
 }
 
 /// Message authentication and the audit record: the party's signing key and the partners it trusts.
@@ -75,4 +117,39 @@ pub struct NodeConfig {
     pub partner_track_max_age_s: f64,
     /// Signed messages and an audit log, or plain messages and no log (fast Monte Carlo runs).
     pub audit: Option<AuditSetup>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square() -> ShareFilter {
+        let d = |a: f64, b: f64| (a.to_radians(), b.to_radians());
+        ShareFilter {
+            region: Some(vec![d(30.0, 30.0), d(30.0, 40.0), d(40.0, 40.0), d(40.0, 30.0)]),
+            min_altitude_m: None,
+        }
+    }
+
+    #[test]
+    fn region_and_altitude_filters_by_hand() {
+        let f = square();
+        assert!(f.admits(&Geodetic::from_degrees(35.0, 35.0, 0.0)));
+        assert!(!f.admits(&Geodetic::from_degrees(45.0, 35.0, 0.0)));
+        assert!(!f.admits(&Geodetic::from_degrees(35.0, 29.9, 0.0)));
+        let high = ShareFilter { min_altitude_m: Some(50e3), ..ShareFilter::default() };
+        assert!(high.admits(&Geodetic::from_degrees(0.0, 0.0, 60e3)));
+        assert!(!high.admits(&Geodetic::from_degrees(0.0, 0.0, 40e3)));
+        assert!(!high.admits(&Geodetic::from_degrees(0.0, 0.0, f64::NAN)));
+    }
+
+    proptest::proptest! {
+        /// A region filter never lets a track outside the region through.
+        #[test]
+        fn never_admits_outside_the_region(lat in -89.0f64..89.0, lon in -179.0f64..179.0) {
+            let admitted = square().admits(&Geodetic::from_degrees(lat, lon, 100e3));
+            let inside = (30.0..=40.0).contains(&lat) && (30.0..=40.0).contains(&lon);
+            proptest::prop_assert!(!admitted || inside);
+        }
+    }
 }

@@ -14,7 +14,7 @@ pub mod config;
 pub mod events;
 pub mod party_node;
 
-pub use config::{AuditSetup, NodeConfig, Policy, ShareTo};
+pub use config::{AuditSetup, NodeConfig, Policy, ShareFilter, ShareTo};
 pub use events::{
     AimUpdate, EngagementOutcome, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing, Wire,
 };

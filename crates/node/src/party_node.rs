@@ -376,7 +376,7 @@ impl PartyNode {
                 .tracker
                 .tracks()
                 .iter()
-                .filter(|t| t.is_confirmed())
+                .filter(|t| t.is_confirmed() && share.filter.admits(&t.position().to_geodetic()))
                 .map(|t| TimedTrackReport {
                     time_of_validity_s: t.time_s,
                     report: TrackReport::new(t.id, &t.state, &t.cov),

@@ -9,7 +9,7 @@ use shieldnet_engagement::DefendedAsset;
 use shieldnet_engagement::feasibility::InterceptorKinematics;
 use shieldnet_engagement::planner::BatteryState;
 use shieldnet_flight::{BoostSpec, Trajectory, fly_threat};
-use shieldnet_node::{NodeConfig, Policy, ShareTo};
+use shieldnet_node::{NodeConfig, Policy, ShareFilter, ShareTo};
 use shieldnet_sensors::{Radar, RadarSpec};
 use shieldnet_tracking::TrackerConfig;
 
@@ -58,6 +58,8 @@ pub struct Agreement {
     pub latency_s: f64,
     /// Loss probability.
     pub loss: f64,
+    /// Which tracks may flow.
+    pub filter: ShareFilter,
 }
 
 /// Everything the world needs.
@@ -210,6 +212,13 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     interval_s: s.interval_s,
                     latency_s: s.latency_s,
                     loss: s.loss,
+                    filter: ShareFilter {
+                        region: s
+                            .region
+                            .as_ref()
+                            .map(|r| r.iter().map(|v| (v[0].to_radians(), v[1].to_radians())).collect()),
+                        min_altitude_m: s.min_altitude_km.map(|h| h * 1e3),
+                    },
                 })
             })
             .collect::<Result<_, SimError>>()?,
@@ -241,6 +250,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     tracks: a.tracks,
                     engagements: a.engagements,
                     interval_s: a.interval_s,
+                    filter: a.filter.clone(),
                 })
                 .collect(),
             policy,

@@ -225,3 +225,40 @@ fn an_agreement_that_shares_nothing_gives_exactly_the_m0_result() {
     assert_eq!(a.events, b.events);
     let _ = SharedKind::Tracks;
 }
+
+#[test]
+fn a_region_filter_keeps_out_of_region_tracks_at_home() {
+    // Russia's radars put every threat into NATO's picture early (see the warning-time test). If Russia
+    // shares only tracks over the Pacific, none of its tracks of this raid qualify, and NATO's picture
+    // holds each threat exactly when its own tracks do.
+    let mut scn = default_scenario();
+    for s in &mut scn.sharing {
+        if s.from == "RUS" {
+            s.region = Some(vec![[0.0, -170.0], [0.0, -160.0], [10.0, -160.0], [10.0, -170.0]]);
+        }
+    }
+    let (r, _) = run(&scn, &RunOptions::default()).unwrap();
+    for t in &r.threats {
+        assert_eq!(t.first_picture_s["NATO"], t.first_own_track_s["NATO"], "{}", t.id);
+    }
+    // An altitude floor above every trajectory does the same.
+    let mut high = default_scenario();
+    for s in &mut high.sharing {
+        if s.from == "RUS" {
+            s.min_altitude_km = Some(5_000.0);
+        }
+    }
+    let (h, _) = run(&high, &RunOptions::default()).unwrap();
+    for t in &h.threats {
+        assert_eq!(t.first_picture_s["NATO"], t.first_own_track_s["NATO"], "{}", t.id);
+    }
+    // A region around the Caucasus and Iran lets them through again.
+    let mut near = default_scenario();
+    for s in &mut near.sharing {
+        if s.from == "RUS" {
+            s.region = Some(vec![[25.0, 30.0], [25.0, 65.0], [50.0, 65.0], [50.0, 30.0]]);
+        }
+    }
+    let (n, _) = run(&near, &RunOptions::default()).unwrap();
+    assert!(n.threats.iter().any(|t| t.first_picture_s["NATO"] < t.first_own_track_s["NATO"]));
+}

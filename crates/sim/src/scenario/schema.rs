@@ -220,6 +220,13 @@ pub struct Sharing {
     /// Probability that a message is lost.
     #[serde(default)]
     pub loss: f64,
+    /// Share only tracks whose position lies inside this polygon of `[latitude, longitude]` vertices,
+    /// degrees (at least three; edges are straight in latitude/longitude; must not cross ±180°).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Vec<[f64; 2]>>,
+    /// Share only tracks at or above this altitude, km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_altitude_km: Option<f64>,
 }
 
 /// The cooperation modes of design.md §5.

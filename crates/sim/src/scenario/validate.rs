@@ -340,6 +340,22 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         c.number(p.key("interval_s"), sh.interval_s, POSITIVE, "reporting interval", "s");
         c.number(p.key("latency_s"), sh.latency_s, NON_NEGATIVE, "latency", "s");
         c.number(p.key("loss"), sh.loss, PROBABILITY, "loss probability", "");
+        if let Some(region) = &sh.region {
+            if region.len() < 3 {
+                c.push(
+                    p.key("region"),
+                    format!("region has {} vertices", region.len()),
+                    "expected a polygon of at least 3 [latitude, longitude] vertices",
+                );
+            }
+            for (k, v) in region.iter().enumerate() {
+                c.lat(p.key("region").index(k).index(0), v[0]);
+                c.lon(p.key("region").index(k).index(1), v[1]);
+            }
+        }
+        if let Some(h) = sh.min_altitude_km {
+            c.number(p.key("min_altitude_km"), h, NON_NEGATIVE, "minimum shared altitude", "km");
+        }
     }
 
     // [tracking]
