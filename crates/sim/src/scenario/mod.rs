@@ -42,6 +42,7 @@
 //! | raid `count` | >= 1, and the last launch `time_s + (count - 1) * spacing_s` < `duration_s` |
 //! | raid `spacing_s` | >= 0 |
 //! | raid aim | exactly one of `aim_asset` or both `aim_lat_deg` and `aim_lon_deg` |
+//! | raid ground range | >= 2 × the missile's `burnout_downrange_km` (and >= 1 km); launch and aim < 178.85° apart |
 //! | cross-references | `party`, `interceptor`, `missile`, `aim_asset` name existing entries |
 //! | ids | unique within parties, radars, batteries, defended assets, raids |
 //! | lists | at least one party and one raid |
