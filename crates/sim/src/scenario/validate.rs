@@ -476,11 +476,7 @@ fn check_geometry(
     missile: &str,
     m: &MissileType,
 ) {
-    let geodetic = |(lat, lon): (f64, f64)| Geodetic {
-        lat_rad: lat.to_radians(),
-        lon_rad: lon.to_radians(),
-        alt_m: 0.0,
-    };
+    let geodetic = |(lat, lon): (f64, f64)| Geodetic::from_degrees(lat, lon, 0.0);
     let psi = geodetic(launch).central_angle_to(&geodetic(aim));
     let range_km = psi * MEAN_RADIUS / 1e3;
     if psi > MAX_CENTRAL_ANGLE_RAD {
