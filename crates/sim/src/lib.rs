@@ -1,4 +1,16 @@
 //! Scenario files (schema, loading with precise errors, built-in scenarios) and the world that plays
 //! truth, sensors and the event loop around the party nodes.
+//!
+//! [`world::run`] builds a [`world::World`] from a validated [`scenario::Scenario`], flies every threat,
+//! lets each party's radars look, steps every [`shieldnet_node::PartyNode`], carries messages between
+//! parties per the sharing agreements (with latency and loss), flies interceptors and draws intercept
+//! outcomes, and returns a [`report::RunReport`].
 
+pub mod build;
+pub mod report;
+pub mod rng;
 pub mod scenario;
+pub mod world;
+
+pub use report::{RunRecord, RunReport};
+pub use world::{RunOptions, SimError, run};

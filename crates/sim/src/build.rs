@@ -1,0 +1,269 @@
+//! From a validated scenario to the world's cast: the Earth's orientation, flown threats, radars,
+//! batteries, assets, sharing agreements, and one node configuration per party.
+
+use crate::scenario::{Mode, Scenario, SharedKind};
+use crate::world::SimError;
+use shieldnet_earth::rotation::julian_date;
+use shieldnet_earth::{EarthRotation, Geodetic};
+use shieldnet_engagement::DefendedAsset;
+use shieldnet_engagement::feasibility::InterceptorKinematics;
+use shieldnet_engagement::planner::BatteryState;
+use shieldnet_flight::{BoostSpec, Trajectory, fly_threat};
+use shieldnet_node::{NodeConfig, Policy, ShareTo};
+use shieldnet_sensors::{Radar, RadarSpec};
+use shieldnet_tracking::TrackerConfig;
+
+/// One threat missile with its flown trajectory.
+#[derive(Debug, Clone)]
+pub struct ThreatSpec {
+    /// Identifier (`RAID-n`).
+    pub id: String,
+    /// Raid it belongs to.
+    pub raid: String,
+    /// Launch point.
+    pub launch: Geodetic,
+    /// Aim point.
+    pub aim: Geodetic,
+    /// The trajectory.
+    pub trajectory: Trajectory,
+}
+
+/// A battery in the world.
+#[derive(Debug, Clone)]
+pub struct BatterySpec {
+    /// Owning party index.
+    pub party: u32,
+    /// The planner's view (owned by the party's node).
+    pub state: BatteryState,
+    /// Homing basket radius, m.
+    pub divert_m: f64,
+    /// Kill-assessment delay, s.
+    pub kill_assessment_s: f64,
+}
+
+/// A directed sharing agreement between party indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// Sender.
+    pub from: u32,
+    /// Receiver.
+    pub to: u32,
+    /// Track reports flow.
+    pub tracks: bool,
+    /// Engagement announcements and kill assessments flow.
+    pub engagements: bool,
+    /// Track report interval, s.
+    pub interval_s: f64,
+    /// Latency, s.
+    pub latency_s: f64,
+    /// Loss probability.
+    pub loss: f64,
+}
+
+/// Everything the world needs.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// Earth orientation over the run.
+    pub rotation: EarthRotation,
+    /// Party ids in scenario order.
+    pub parties: Vec<String>,
+    /// Threats.
+    pub threats: Vec<ThreatSpec>,
+    /// Radars.
+    pub radars: Vec<Radar>,
+    /// Batteries.
+    pub batteries: Vec<BatterySpec>,
+    /// Defended assets.
+    pub assets: Vec<DefendedAsset>,
+    /// Agreements in force under the cooperation mode.
+    pub agreements: Vec<Agreement>,
+    /// One node configuration per party.
+    pub nodes: Vec<NodeConfig>,
+}
+
+/// Builds the world's cast from a scenario (assumed validated by the loader).
+pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
+    let rotation = EarthRotation::at_julian_date(epoch_julian_date(&scn.scenario.epoch)?);
+    let parties: Vec<String> = scn.parties.iter().map(|p| p.id.clone()).collect();
+    let party_index = |id: &str| -> Result<u32, SimError> {
+        parties
+            .iter()
+            .position(|p| p == id)
+            .map(|i| i as u32)
+            .ok_or_else(|| SimError::Invalid(format!("unknown party '{id}'")))
+    };
+    let mode = scn.cooperation.mode;
+    let policy = match mode {
+        Mode::M0 | Mode::M2 => Policy { defend_partners: false, coordinate: false },
+        Mode::M3 => Policy { defend_partners: true, coordinate: true },
+        other => return Err(SimError::UnsupportedMode(format!("{other:?}"))),
+    };
+    let assets: Vec<DefendedAsset> = scn
+        .defended_assets
+        .iter()
+        .map(|a| {
+            Ok(DefendedAsset {
+                id: a.id.clone(),
+                party: party_index(&a.party)?,
+                position: Geodetic::from_degrees(a.lat_deg, a.lon_deg, 0.0),
+                radius_m: a.radius_km * 1e3,
+                value: a.value,
+            })
+        })
+        .collect::<Result<_, SimError>>()?;
+    let mut threats = Vec::new();
+    for raid in &scn.raids {
+        let mt = scn
+            .missile_types
+            .get(&raid.missile)
+            .ok_or_else(|| SimError::Invalid(format!("raid '{}': unknown missile type '{}'", raid.id, raid.missile)))?;
+        let aim = match (&raid.aim_asset, raid.aim_lat_deg, raid.aim_lon_deg) {
+            (Some(id), _, _) => assets
+                .iter()
+                .find(|a| a.id == *id)
+                .map(|a| a.position)
+                .ok_or_else(|| SimError::Invalid(format!("raid '{}': unknown asset '{id}'", raid.id)))?,
+            (None, Some(lat), Some(lon)) => Geodetic::from_degrees(lat, lon, 0.0),
+            _ => return Err(SimError::Invalid(format!("raid '{}' has no aim point", raid.id))),
+        };
+        let launch = Geodetic::from_degrees(raid.launch_lat_deg, raid.launch_lon_deg, 0.0);
+        let boost = BoostSpec {
+            burnout_time_s: mt.burnout_time_s,
+            burnout_altitude_m: mt.burnout_altitude_km * 1e3,
+            burnout_downrange_m: mt.burnout_downrange_km * 1e3,
+        };
+        for k in 0..raid.count {
+            let id = format!("{}-{}", raid.id, k + 1);
+            let t0 = raid.time_s + k as f64 * raid.spacing_s;
+            let trajectory = fly_threat(&launch, &aim, t0, &boost, &rotation)
+                .map_err(|source| SimError::Flight { threat: id.clone(), source })?;
+            threats.push(ThreatSpec { id, raid: raid.id.clone(), launch, aim, trajectory });
+        }
+    }
+    let radars: Vec<Radar> = scn
+        .radars
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            Ok(Radar::new(
+                i as u32,
+                party_index(&r.party)?,
+                RadarSpec {
+                    id: r.id.clone(),
+                    site: Geodetic::from_degrees(r.lat_deg, r.lon_deg, r.alt_m),
+                    boresight_az_rad: r.boresight_az_deg.to_radians(),
+                    half_width_az_rad: r.half_width_az_deg.to_radians(),
+                    min_el_rad: r.min_el_deg.to_radians(),
+                    max_el_rad: r.max_el_deg.to_radians(),
+                    max_range_m: r.max_range_km * 1e3,
+                    revisit_s: r.revisit_s,
+                    sigma_range_m: r.sigma_range_m,
+                    sigma_az_rad: r.sigma_az_mrad * 1e-3,
+                    sigma_el_rad: r.sigma_el_mrad * 1e-3,
+                    pd: r.pd,
+                    false_alarms_per_scan: r.false_alarms_per_scan,
+                },
+            ))
+        })
+        .collect::<Result<_, SimError>>()?;
+    let batteries: Vec<BatterySpec> = scn
+        .batteries
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let it = scn.interceptor_types.get(&b.interceptor).ok_or_else(|| {
+                SimError::Invalid(format!("battery '{}': unknown interceptor type '{}'", b.id, b.interceptor))
+            })?;
+            Ok(BatterySpec {
+                party: party_index(&b.party)?,
+                state: BatteryState {
+                    index: i as u32,
+                    id: b.id.clone(),
+                    site: Geodetic::from_degrees(b.lat_deg, b.lon_deg, b.alt_m),
+                    kinematics: InterceptorKinematics {
+                        burnout_speed_m_s: it.burnout_speed_km_s * 1e3,
+                        burn_time_s: it.burn_time_s,
+                        max_range_m: it.max_range_km * 1e3,
+                        min_alt_m: it.min_intercept_alt_km * 1e3,
+                        max_alt_m: it.max_intercept_alt_km * 1e3,
+                    },
+                    pk: it.pk,
+                    reaction_time_s: it.reaction_time_s,
+                    rounds_left: b.rounds,
+                },
+                divert_m: it.divert_km * 1e3,
+                kill_assessment_s: it.kill_assessment_s,
+            })
+        })
+        .collect::<Result<_, SimError>>()?;
+    let agreements: Vec<Agreement> = match mode {
+        Mode::M0 => Vec::new(),
+        _ => scn
+            .sharing
+            .iter()
+            .map(|s| {
+                Ok(Agreement {
+                    from: party_index(&s.from)?,
+                    to: party_index(&s.to)?,
+                    tracks: s.what.contains(&SharedKind::Tracks),
+                    engagements: mode >= Mode::M3 && s.what.contains(&SharedKind::Engagements),
+                    interval_s: s.interval_s,
+                    latency_s: s.latency_s,
+                    loss: s.loss,
+                })
+            })
+            .collect::<Result<_, SimError>>()?,
+    };
+    let max_latency = agreements.iter().map(|a| a.latency_s).fold(0.0, f64::max);
+    let dt = scn.scenario.time_step_s;
+    let t = &scn.tracking;
+    let tracker = TrackerConfig {
+        confirm_m: t.confirm_m,
+        confirm_n: t.confirm_n,
+        delete_after_misses: t.delete_after_misses,
+        accel_noise_m2_s3: t.accel_noise_m2_s3,
+        ..TrackerConfig::default()
+    };
+    let nodes = (0..parties.len() as u32)
+        .map(|p| NodeConfig {
+            party_index: p,
+            party_id: parties[p as usize].clone(),
+            party_order: parties.clone(),
+            radars: radars.iter().filter(|r| r.party == p).cloned().collect(),
+            batteries: batteries.iter().filter(|b| b.party == p).map(|b| b.state.clone()).collect(),
+            assets: assets.clone(),
+            share: agreements
+                .iter()
+                .filter(|a| a.from == p)
+                .map(|a| ShareTo {
+                    to: parties[a.to as usize].clone(),
+                    tracks: a.tracks,
+                    engagements: a.engagements,
+                    interval_s: a.interval_s,
+                })
+                .collect(),
+            policy,
+            tracker: tracker.clone(),
+            decision_interval_s: 4.0f64.max(dt),
+            coordination_hold_s: max_latency + 2.0 * dt,
+            partner_track_max_age_s: 20.0 + max_latency,
+        })
+        .collect();
+    Ok(Setup { rotation, parties, threats, radars, batteries, assets, agreements, nodes })
+}
+
+/// Julian date of a TOML datetime with date, time and offset (e.g. `2015-06-01T12:00:00Z`).
+pub fn epoch_julian_date(dt: &toml::value::Datetime) -> Result<f64, SimError> {
+    let (Some(d), Some(t), Some(off)) = (dt.date, dt.time, dt.offset) else {
+        return Err(SimError::Invalid(format!(
+            "epoch '{dt}' must be a full UTC date-time such as 2015-06-01T12:00:00Z"
+        )));
+    };
+    let offset_min = match off {
+        toml::value::Offset::Z => 0,
+        toml::value::Offset::Custom { minutes } => minutes,
+    };
+    let second = f64::from(t.second.unwrap_or(0)) + f64::from(t.nanosecond.unwrap_or(0)) * 1e-9;
+    let jd = julian_date(i32::from(d.year), u32::from(d.month), u32::from(d.day), u32::from(t.hour), u32::from(t.minute), second);
+    Ok(jd - f64::from(offset_min) / 1440.0)
+}

@@ -1,0 +1,566 @@
+//! The world: truth, sensors, message transport, interceptor fly-out and intercept outcomes, stepping
+//! every party node in a fixed order so that a run is deterministic.
+
+use crate::build::{Setup, build};
+use crate::report::{
+    DetectionRow, Event, Outcome, PartyReport, RunRecord, RunReport, ThreatReport, TrackRow, TruthRow,
+};
+use crate::rng::stream;
+use crate::scenario::Scenario;
+use rand::RngExt;
+use shieldnet_earth::Ecef;
+use shieldnet_fusion::{Message, PARTNER_ID_BASE};
+use shieldnet_node::{EngagementOutcome, NodeEvent, NodeInput, PartyNode};
+use shieldnet_sensors::Scan;
+use std::collections::BTreeMap;
+
+/// Why a run could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The cooperation mode is not implemented yet.
+    #[error("cooperation mode {0} is not implemented yet; use M0, M2 or M3")]
+    UnsupportedMode(String),
+    /// A threat's trajectory could not be flown.
+    #[error("threat {threat}: {source}")]
+    Flight {
+        /// Threat id.
+        threat: String,
+        /// Cause.
+        #[source]
+        source: shieldnet_flight::FlightError,
+    },
+    /// The scenario is inconsistent.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Options of one run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Seed overriding the scenario's.
+    pub seed: Option<u64>,
+    /// Index of the run within a campaign (selects independent random streams).
+    pub run_index: u64,
+    /// Keep the row data for CSV output.
+    pub record: bool,
+}
+
+/// Distance within which a picture track counts as tracking a threat, for reports, m.
+const TRACK_TRUTH_GATE_M: f64 = 25_000.0;
+
+#[derive(Debug, Clone)]
+struct InFlight {
+    party: u32,
+    engagement_id: u32,
+    battery: u32,
+    launch_s: f64,
+    intercept_s: f64,
+    from: Ecef,
+    aim: Ecef,
+    target: Option<usize>,
+    resolved: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    deliver_s: f64,
+    from: u32,
+    to: u32,
+    message: Message,
+}
+
+/// Runs a scenario once.
+pub fn run(scn: &Scenario, opts: &RunOptions) -> Result<(RunReport, Option<RunRecord>), SimError> {
+    let setup = build(scn)?;
+    let seed = opts.seed.unwrap_or(scn.scenario.seed);
+    Ok(World::new(scn, setup, seed, opts).run())
+}
+
+struct World<'a> {
+    scn: &'a Scenario,
+    s: Setup,
+    seed: u64,
+    run: u64,
+    record: Option<RunRecord>,
+    nodes: Vec<PartyNode>,
+    events: Vec<Event>,
+    killed: Vec<Option<(f64, u32)>>,
+    impacted: Vec<bool>,
+    first_detection: Vec<Vec<Option<f64>>>,
+    first_own: Vec<Vec<Option<f64>>>,
+    first_picture: Vec<Vec<Option<f64>>>,
+    fired: Vec<Vec<u32>>,
+    tracks_confirmed: Vec<u32>,
+    sent: Vec<u32>,
+    received: Vec<u32>,
+    in_flight: Vec<InFlight>,
+    pending: Vec<Pending>,
+    outcomes_due: Vec<(f64, u32, EngagementOutcome)>,
+    double_engagements: u32,
+}
+
+impl<'a> World<'a> {
+    fn new(scn: &'a Scenario, s: Setup, seed: u64, opts: &RunOptions) -> Self {
+        let np = s.parties.len();
+        let nt = s.threats.len();
+        let nodes = s.nodes.iter().cloned().map(PartyNode::new).collect();
+        Self {
+            scn,
+            seed,
+            run: opts.run_index,
+            record: opts.record.then(RunRecord::default),
+            nodes,
+            events: Vec::new(),
+            killed: vec![None; nt],
+            impacted: vec![false; nt],
+            first_detection: vec![vec![None; nt]; np],
+            first_own: vec![vec![None; nt]; np],
+            first_picture: vec![vec![None; nt]; np],
+            fired: vec![vec![0; np]; nt],
+            tracks_confirmed: vec![0; np],
+            sent: vec![0; np],
+            received: vec![0; np],
+            in_flight: Vec::new(),
+            pending: Vec::new(),
+            outcomes_due: Vec::new(),
+            double_engagements: 0,
+            s,
+        }
+    }
+
+    fn event(&mut self, t_s: f64, kind: &str, party: Option<u32>, subject: String, detail: String) {
+        let party = party.map(|p| self.s.parties[p as usize].clone());
+        self.events.push(Event { t_s, kind: kind.into(), party, subject, detail });
+    }
+
+    /// Whether threat `j` is flying at `t` (launched, not landed, not destroyed).
+    fn alive(&self, j: usize, t: f64) -> bool {
+        let tr = &self.s.threats[j].trajectory;
+        t >= tr.launch_time_s() && t <= tr.impact_time_s() && self.killed[j].is_none_or(|(tk, _)| t < tk)
+    }
+
+    fn threat_ecef(&self, j: usize, t: f64) -> Option<Ecef> {
+        self.s.threats[j].trajectory.ecef_at(t, &self.s.rotation).map(|(p, _)| p)
+    }
+
+    fn run(mut self) -> (RunReport, Option<RunRecord>) {
+        let dt = self.scn.scenario.time_step_s;
+        let steps = (self.scn.scenario.duration_s / dt).ceil() as u64;
+        let mut radar_rngs: Vec<_> =
+            (0..self.s.radars.len()).map(|i| stream(self.seed, self.run, "radar", i as u64)).collect();
+        let mut link_rngs: Vec<_> =
+            (0..self.s.agreements.len()).map(|i| stream(self.seed, self.run, "link", i as u64)).collect();
+        let mut pk_rng = stream(self.seed, self.run, "intercept", 0);
+        for j in 0..self.s.threats.len() {
+            let th = &self.s.threats[j];
+            let (t, id) = (th.trajectory.launch_time_s(), th.id.clone());
+            let detail = format!(
+                "from {:.2},{:.2} toward {:.2},{:.2}; burnout at {:.0} s; impact at {:.0} s",
+                th.launch.lat_deg(),
+                th.launch.lon_deg(),
+                th.aim.lat_deg(),
+                th.aim.lon_deg(),
+                th.trajectory.burnout_time_s(),
+                th.trajectory.impact_time_s()
+            );
+            self.event(t, "threat_launch", None, id, detail);
+        }
+        for step in 1..=steps {
+            let t0 = (step - 1) as f64 * dt;
+            let t = step as f64 * dt;
+            self.resolve_intercepts(t, &mut pk_rng);
+            self.resolve_impacts(t);
+            let scans = self.look(t0, t, &mut radar_rngs);
+            let inboxes = self.deliver(t);
+            for p in 0..self.nodes.len() {
+                let outcomes: Vec<EngagementOutcome> = self
+                    .outcomes_due
+                    .iter()
+                    .filter(|(td, party, _)| *party == p as u32 && *td <= t + 1e-9)
+                    .map(|(_, _, o)| *o)
+                    .collect();
+                let out = self.nodes[p].step(NodeInput {
+                    now_s: t,
+                    scans: &scans[p],
+                    inbox: &inboxes[p],
+                    outcomes: &outcomes,
+                });
+                self.received[p] += inboxes[p].len() as u32;
+                self.handle_output(p as u32, t, out, &mut link_rngs);
+            }
+            self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
+            if self.record.is_some() {
+                self.record_truth(t);
+            }
+        }
+        self.finish()
+    }
+
+    fn resolve_intercepts(&mut self, t: f64, pk_rng: &mut impl RngExt) {
+        for k in 0..self.in_flight.len() {
+            let f = self.in_flight[k].clone();
+            if f.resolved || f.intercept_s > t {
+                continue;
+            }
+            self.in_flight[k].resolved = true;
+            let ti = f.intercept_s;
+            let nearest = (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, ti))
+                .filter_map(|j| self.threat_ecef(j, ti).map(|p| (j, (p.0 - f.aim.0).norm())))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            let bat = &self.s.batteries[f.battery as usize];
+            let (divert, ka, pk) = (bat.divert_m, bat.kill_assessment_s, bat.state.pk);
+            let draw: f64 = pk_rng.random();
+            let (killed, subject, detail) = match nearest {
+                Some((j, miss)) if miss <= divert => {
+                    let killed = draw < pk;
+                    if killed {
+                        self.killed[j] = Some((ti, f.party));
+                    }
+                    let what = if killed { "destroyed" } else { "survived (Pk draw)" };
+                    (killed, self.s.threats[j].id.clone(), format!("{what}; homing miss {:.1} km", miss / 1e3))
+                }
+                Some((j, miss)) => (
+                    false,
+                    self.s.threats[j].id.clone(),
+                    format!("missed: threat {:.1} km from the aim point, beyond the {:.0} km divert", miss / 1e3, divert / 1e3),
+                ),
+                None => (false, "none".into(), "missed: no threat near the aim point".into()),
+            };
+            let bat_id = self.s.batteries[f.battery as usize].state.id.clone();
+            self.event(ti, "intercept", Some(f.party), subject, format!("{detail}; battery {bat_id}"));
+            self.outcomes_due.push((
+                ti + ka,
+                f.party,
+                EngagementOutcome { engagement_id: f.engagement_id, killed },
+            ));
+        }
+    }
+
+    fn resolve_impacts(&mut self, t: f64) {
+        for j in 0..self.s.threats.len() {
+            let ti = self.s.threats[j].trajectory.impact_time_s();
+            if self.impacted[j] || self.killed[j].is_some() || ti > t {
+                continue;
+            }
+            self.impacted[j] = true;
+            let asset = self.asset_hit(j);
+            let detail = match &asset {
+                Some(a) => format!("leaked: impact inside the footprint of {a}"),
+                None => "leaked: impact outside every defended footprint".into(),
+            };
+            self.event(ti, "impact", None, self.s.threats[j].id.clone(), detail);
+        }
+    }
+
+    fn asset_hit(&self, j: usize) -> Option<String> {
+        let tr = &self.s.threats[j].trajectory;
+        let p = tr.ecef_at(tr.impact_time_s(), &self.s.rotation)?.0;
+        self.s
+            .assets
+            .iter()
+            .find(|a| (a.position.to_ecef().0 - p.0).norm() <= a.radius_m)
+            .map(|a| a.id.clone())
+    }
+
+    /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
+    fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
+        let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.nodes.len()];
+        for r in 0..self.s.radars.len() {
+            let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
+            for lt in times {
+                let targets: Vec<(u32, Ecef)> = (0..self.s.threats.len())
+                    .filter(|&j| self.alive(j, lt))
+                    .filter_map(|j| self.threat_ecef(j, lt).map(|p| (j as u32, p)))
+                    .collect();
+                let radar = &self.s.radars[r];
+                let scan = radar.look(lt, &targets, &mut rngs[r]);
+                let p = radar.party as usize;
+                let radar_id = radar.spec.id.clone();
+                for d in &scan.detections {
+                    if let Some(j) = d.truth
+                        && self.first_detection[p][j as usize].is_none()
+                    {
+                        self.first_detection[p][j as usize] = Some(lt);
+                        let subject = self.s.threats[j as usize].id.clone();
+                        self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
+                    }
+                }
+                if let Some(rec) = &mut self.record {
+                    let radar = &self.s.radars[r];
+                    for d in &scan.detections {
+                        rec.detections.push(DetectionRow {
+                            t_s: lt,
+                            party: self.s.parties[p].clone(),
+                            radar: radar.spec.id.clone(),
+                            range_m: d.measured.range_m,
+                            az_deg: d.measured.az_rad.to_degrees(),
+                            el_deg: d.measured.el_rad.to_degrees(),
+                            sigma_range_m: d.sigma[0],
+                            sigma_az_mrad: d.sigma[1] * 1e3,
+                            sigma_el_mrad: d.sigma[2] * 1e3,
+                            truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
+                        });
+                    }
+                }
+                scans[p].push(scan);
+            }
+        }
+        for s in &mut scans {
+            s.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.radar.cmp(&b.radar)));
+        }
+        scans
+    }
+
+    /// Messages due by `t`, per recipient, in (delivery time, sender, sequence) order.
+    fn deliver(&mut self, t: f64) -> Vec<Vec<Message>> {
+        let mut due: Vec<Pending> = Vec::new();
+        let mut keep = Vec::with_capacity(self.pending.len());
+        for m in self.pending.drain(..) {
+            if m.deliver_s <= t + 1e-9 { due.push(m) } else { keep.push(m) }
+        }
+        self.pending = keep;
+        due.sort_by(|a, b| {
+            a.deliver_s.total_cmp(&b.deliver_s).then(a.from.cmp(&b.from)).then(a.message.seq.cmp(&b.message.seq))
+        });
+        let mut inboxes = vec![Vec::new(); self.nodes.len()];
+        for m in due {
+            inboxes[m.to as usize].push(m.message);
+        }
+        inboxes
+    }
+
+    fn handle_output(&mut self, p: u32, t: f64, out: shieldnet_node::NodeOutput, link_rngs: &mut [rand_chacha::ChaCha8Rng]) {
+        for o in out.outgoing {
+            let Some(to) = self.s.parties.iter().position(|x| *x == o.to) else { continue };
+            // Only agreed links carry data: a message without an agreement never leaves its party.
+            let Some(k) = self.s.agreements.iter().position(|a| a.from == p && a.to == to as u32) else {
+                continue;
+            };
+            self.sent[p as usize] += 1;
+            let a = &self.s.agreements[k];
+            let lost = a.loss > 0.0 && link_rngs[k].random::<f64>() < a.loss;
+            if !lost {
+                self.pending.push(Pending { deliver_s: t + a.latency_s, from: p, to: to as u32, message: o.message });
+            }
+        }
+        for l in out.launches {
+            let bat = &self.s.batteries[l.battery as usize];
+            if bat.party != p {
+                continue; // A party can only fire its own batteries.
+            }
+            let from = bat.state.site.to_ecef();
+            let target = (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, l.intercept_time_s))
+                .filter_map(|j| self.threat_ecef(j, l.intercept_time_s).map(|x| (j, (x.0 - l.aim_point.0).norm())))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .filter(|(_, d)| *d < 100e3)
+                .map(|(j, _)| j);
+            if let Some(j) = target {
+                self.fired[j][p as usize] += 1;
+                if self.in_flight.iter().any(|f| !f.resolved && f.party != p && f.target == Some(j)) {
+                    self.double_engagements += 1;
+                }
+            }
+            self.in_flight.push(InFlight {
+                party: p,
+                engagement_id: l.engagement_id,
+                battery: l.battery,
+                launch_s: t,
+                intercept_s: l.intercept_time_s,
+                from,
+                aim: l.aim_point,
+                target,
+                resolved: false,
+            });
+        }
+        for e in out.events {
+            let (kind, subject, detail) = match e {
+                NodeEvent::TrackConfirmed { track } => {
+                    self.tracks_confirmed[p as usize] += 1;
+                    ("track_confirmed", format!("track {track}"), String::new())
+                }
+                NodeEvent::TrackDeleted { track } => ("track_deleted", format!("track {track}"), String::new()),
+                NodeEvent::EngagementPlanned { engagement, track, battery, launch_time_s, intercept_time_s } => (
+                    "engagement_planned",
+                    format!("engagement {engagement}"),
+                    format!(
+                        "track {track} by {battery}: launch at {launch_time_s:.0} s, intercept at {intercept_time_s:.0} s"
+                    ),
+                ),
+                NodeEvent::EngagementCancelled { engagement, reason } => {
+                    ("engagement_cancelled", format!("engagement {engagement}"), reason)
+                }
+                NodeEvent::InterceptorLaunched { engagement, battery } => {
+                    ("interceptor_launched", format!("engagement {engagement}"), format!("from {battery}"))
+                }
+                NodeEvent::KillAssessed { engagement, killed } => (
+                    "kill_assessment",
+                    format!("engagement {engagement}"),
+                    if killed { "killed".into() } else { "missed".into() },
+                ),
+            };
+            self.event(t, kind, Some(p), subject, detail);
+        }
+        // Which threats the party's picture holds (truth association for reports only).
+        for j in 0..self.s.threats.len() {
+            if !self.alive(j, t) {
+                continue;
+            }
+            let Some(pos) = self.threat_ecef(j, t) else { continue };
+            for f in &out.picture {
+                let d = ((f.state.fixed_rows::<3>(0).into_owned()) - pos.0).norm();
+                if d > TRACK_TRUTH_GATE_M {
+                    continue;
+                }
+                let pi = p as usize;
+                if self.first_picture[pi][j].is_none() {
+                    self.first_picture[pi][j] = Some(t);
+                }
+                if f.local.is_some() && self.first_own[pi][j].is_none() {
+                    self.first_own[pi][j] = Some(t);
+                }
+            }
+        }
+        if let Some(rec) = &mut self.record {
+            for f in &out.picture {
+                let pos = Ecef(f.state.fixed_rows::<3>(0).into_owned());
+                let g = pos.to_geodetic();
+                let source = match (f.local.is_some(), f.partners.is_empty()) {
+                    (true, true) => "own",
+                    (true, false) => "fused",
+                    _ => "partner",
+                };
+                debug_assert!(f.local.is_some() || f.id >= PARTNER_ID_BASE);
+                rec.tracks.push(TrackRow {
+                    t_s: t,
+                    party: self.s.parties[p as usize].clone(),
+                    track: f.id,
+                    source: source.into(),
+                    lat_deg: g.lat_deg(),
+                    lon_deg: g.lon_deg(),
+                    alt_m: g.alt_m,
+                    x_m: pos.0.x,
+                    y_m: pos.0.y,
+                    z_m: pos.0.z,
+                    vx_m_s: f.state[3],
+                    vy_m_s: f.state[4],
+                    vz_m_s: f.state[5],
+                    sigma_pos_m: ((f.cov[(0, 0)] + f.cov[(1, 1)] + f.cov[(2, 2)]) / 3.0).sqrt(),
+                });
+            }
+        }
+    }
+
+    fn record_truth(&mut self, t: f64) {
+        let mut rows = Vec::new();
+        for j in 0..self.s.threats.len() {
+            if !self.alive(j, t) {
+                continue;
+            }
+            if let Some(p) = self.threat_ecef(j, t) {
+                rows.push(truth_row(t, &self.s.threats[j].id, "threat", p));
+            }
+        }
+        for f in &self.in_flight {
+            if t >= f.launch_s && t <= f.intercept_s {
+                let u = (t - f.launch_s) / (f.intercept_s - f.launch_s).max(1e-9);
+                let p = Ecef(f.from.0 + (f.aim.0 - f.from.0) * u);
+                let id = format!("{}-E{}", self.s.parties[f.party as usize], f.engagement_id);
+                rows.push(truth_row(t, &id, "interceptor", p));
+            }
+        }
+        if let Some(rec) = &mut self.record {
+            rec.truth.extend(rows);
+        }
+    }
+
+    fn finish(mut self) -> (RunReport, Option<RunRecord>) {
+        let end = self.scn.scenario.duration_s;
+        let parties = self.s.parties.clone();
+        let per_party = |v: &Vec<Vec<Option<f64>>>, j: usize| -> BTreeMap<String, Option<f64>> {
+            parties.iter().enumerate().map(|(p, id)| (id.clone(), v[p][j])).collect()
+        };
+        let threats: Vec<ThreatReport> = (0..self.s.threats.len())
+            .map(|j| {
+                let th = &self.s.threats[j];
+                let tr = &th.trajectory;
+                let outcome = match (self.killed[j], self.impacted[j]) {
+                    (Some(_), _) => Outcome::Intercepted,
+                    (None, true) => Outcome::Leaked,
+                    _ => Outcome::InFlight,
+                };
+                ThreatReport {
+                    id: th.id.clone(),
+                    raid: th.raid.clone(),
+                    launch_time_s: tr.launch_time_s(),
+                    launch_lat_deg: th.launch.lat_deg(),
+                    launch_lon_deg: th.launch.lon_deg(),
+                    aim_lat_deg: th.aim.lat_deg(),
+                    aim_lon_deg: th.aim.lon_deg(),
+                    impact_time_s: tr.impact_time_s(),
+                    outcome,
+                    intercepted_by: self.killed[j].map(|(_, p)| parties[p as usize].clone()),
+                    intercept_time_s: self.killed[j].map(|(t, _)| t),
+                    asset_hit: if outcome == Outcome::Leaked { self.asset_hit(j) } else { None },
+                    interceptors_fired: parties
+                        .iter()
+                        .enumerate()
+                        .filter(|(p, _)| self.fired[j][*p] > 0)
+                        .map(|(p, id)| (id.clone(), self.fired[j][p]))
+                        .collect(),
+                    first_detection_s: per_party(&self.first_detection, j),
+                    first_own_track_s: per_party(&self.first_own, j),
+                    first_picture_s: per_party(&self.first_picture, j),
+                }
+            })
+            .collect();
+        let party_reports = parties
+            .iter()
+            .enumerate()
+            .map(|(p, id)| PartyReport {
+                id: id.clone(),
+                interceptors_fired: self.in_flight.iter().filter(|f| f.party == p as u32).count() as u32,
+                tracks_confirmed: self.tracks_confirmed[p],
+                messages_sent: self.sent[p],
+                messages_received: self.received[p],
+                warning_gained_s: (0..self.s.threats.len())
+                    .map(|j| {
+                        let gain = match (self.first_own[p][j], self.first_picture[p][j]) {
+                            (Some(own), Some(pic)) => Some(own - pic),
+                            _ => None,
+                        };
+                        (self.s.threats[j].id.clone(), gain)
+                    })
+                    .collect(),
+            })
+            .collect();
+        self.events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let report = RunReport {
+            scenario: self.scn.scenario.name.clone(),
+            seed: self.seed,
+            mode: format!("{:?}", self.scn.cooperation.mode),
+            duration_s: end,
+            threats,
+            parties: party_reports,
+            double_engagements: self.double_engagements,
+            events: std::mem::take(&mut self.events),
+        };
+        (report, self.record)
+    }
+}
+
+fn truth_row(t: f64, id: &str, kind: &str, p: Ecef) -> TruthRow {
+    let g = p.to_geodetic();
+    TruthRow {
+        t_s: t,
+        object: id.into(),
+        kind: kind.into(),
+        lat_deg: g.lat_deg(),
+        lon_deg: g.lon_deg(),
+        alt_m: g.alt_m,
+        x_m: p.0.x,
+        y_m: p.0.y,
+        z_m: p.0.z,
+    }
+}
