@@ -193,3 +193,15 @@ fn every_builtin_threat_flies_and_lands_before_the_scenario_ends() {
         }
     }
 }
+
+#[test]
+fn every_builtin_builds_a_world_setup() {
+    for &name in shieldnet_sim::scenario::builtin_names() {
+        let s = load_builtin(name).unwrap();
+        let setup = shieldnet_sim::build::build(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let missiles: u32 = s.raids.iter().map(|r| r.count).sum();
+        assert_eq!(setup.threats.len(), missiles as usize, "{name}");
+        assert_eq!(setup.radars.len(), s.radars.len(), "{name}");
+        assert_eq!(setup.nodes.len(), s.parties.len(), "{name}");
+    }
+}

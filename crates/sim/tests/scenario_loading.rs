@@ -414,6 +414,36 @@ fn timing_must_be_positive_and_consistent() {
 }
 
 #[test]
+fn the_epoch_must_be_a_utc_instant() {
+    check(
+        &[
+            case(
+                "epoch = 2015-06-01T12:00:00Z",
+                "epoch = 2015-06-01",
+                "scenario.epoch",
+                "2015-06-01T12:00:00Z",
+            ),
+            case(
+                "epoch = 2015-06-01T12:00:00Z",
+                "epoch = 2015-06-01T12:00:00",
+                "scenario.epoch",
+                "epoch 2015-06-01T12:00:00 is not a full date-time with a UTC offset",
+            ),
+            case(
+                "epoch = 2015-06-01T12:00:00Z",
+                "epoch = 12:00:00",
+                "scenario.epoch",
+                "expected a UTC instant",
+            ),
+        ],
+        ErrorKind::Invalid,
+    );
+    assert!(
+        load_str(&mutate("epoch = 2015-06-01T12:00:00Z", "epoch = 2015-06-01T15:00:00+03:00"), "s").is_ok()
+    );
+}
+
+#[test]
 fn numbers_must_be_finite() {
     check(
         &[

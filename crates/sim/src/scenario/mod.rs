@@ -13,6 +13,7 @@
 //! | every `*lat_deg` | [-90, 90] |
 //! | every `*lon_deg` | [-180, 180] |
 //! | `alt_m` (radar, battery) | [-500, 10000] m: surface sites, from the Dead Sea shore to above the highest summit |
+//! | `scenario.epoch` | a full date-time with an offset (`2015-06-01T12:00:00Z`) |
 //! | `scenario.duration_s` | > 0 |
 //! | `scenario.time_step_s` | > 0 and <= `duration_s` |
 //! | `scenario.name`, every `id`, every type name | not empty |

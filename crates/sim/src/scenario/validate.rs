@@ -164,6 +164,14 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
     // [scenario]
     let h = root.key("scenario");
     c.not_empty(h.key("name"), &s.scenario.name, "scenario name");
+    let epoch = &s.scenario.epoch;
+    if epoch.date.is_none() || epoch.time.is_none() || epoch.offset.is_none() {
+        c.push(
+            h.key("epoch"),
+            format!("epoch {epoch} is not a full date-time with a UTC offset"),
+            "expected a UTC instant such as 2015-06-01T12:00:00Z",
+        );
+    }
     let duration_ok = c.number(h.key("duration_s"), s.scenario.duration_s, POSITIVE, "duration", "s");
     if c.number(h.key("time_step_s"), s.scenario.time_step_s, POSITIVE, "time step", "s")
         && duration_ok
