@@ -160,3 +160,48 @@ fn two_radars_one_threat_is_minimal() {
     let range = ground_range_km(&s, &s.raids[0]);
     assert!((range - 1180.0).abs() < 15.0, "the description says ~1,180 km: {range:.0}");
 }
+
+#[test]
+fn every_builtin_threat_flies_and_lands_before_the_scenario_ends() {
+    use shieldnet_earth::{EarthRotation, Geodetic};
+    use shieldnet_flight::threat::{BoostSpec, fly_threat};
+    for &name in shieldnet_sim::scenario::builtin_names() {
+        let s = load_builtin(name).unwrap();
+        assert_eq!(s.scenario.epoch.to_string(), "2015-06-01T12:00:00Z", "the rotation below assumes it");
+        let rotation =
+            EarthRotation::at_julian_date(shieldnet_earth::rotation::julian_date(2015, 6, 1, 12, 0, 0.0));
+        for r in &s.raids {
+            let m = &s.missile_types[&r.missile];
+            let boost = BoostSpec {
+                burnout_time_s: m.burnout_time_s,
+                burnout_altitude_m: m.burnout_altitude_km * 1e3,
+                burnout_downrange_m: m.burnout_downrange_km * 1e3,
+            };
+            let (lat, lon) = aim(&s, r);
+            let launch = Geodetic::from_degrees(r.launch_lat_deg, r.launch_lon_deg, 0.0);
+            let target = Geodetic::from_degrees(lat, lon, 0.0);
+            let last_launch = r.time_s + f64::from(r.count - 1) * r.spacing_s;
+            let t = fly_threat(&launch, &target, last_launch, &boost, &rotation)
+                .unwrap_or_else(|e| panic!("{name}/{}: {e}", r.id));
+            assert!(
+                t.impact_time_s() < s.scenario.duration_s,
+                "{name}/{}: impact at {:.0} s after the end {} s",
+                r.id,
+                t.impact_time_s(),
+                s.scenario.duration_s
+            );
+        }
+    }
+}
+
+#[test]
+fn every_builtin_builds_a_world_setup() {
+    for &name in shieldnet_sim::scenario::builtin_names() {
+        let s = load_builtin(name).unwrap();
+        let setup = shieldnet_sim::build::build(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let missiles: u32 = s.raids.iter().map(|r| r.count).sum();
+        assert_eq!(setup.threats.len(), missiles as usize, "{name}");
+        assert_eq!(setup.radars.len(), s.radars.len(), "{name}");
+        assert_eq!(setup.nodes.len(), s.parties.len(), "{name}");
+    }
+}

@@ -414,6 +414,36 @@ fn timing_must_be_positive_and_consistent() {
 }
 
 #[test]
+fn the_epoch_must_be_a_utc_instant() {
+    check(
+        &[
+            case(
+                "epoch = 2015-06-01T12:00:00Z",
+                "epoch = 2015-06-01",
+                "scenario.epoch",
+                "2015-06-01T12:00:00Z",
+            ),
+            case(
+                "epoch = 2015-06-01T12:00:00Z",
+                "epoch = 2015-06-01T12:00:00",
+                "scenario.epoch",
+                "epoch 2015-06-01T12:00:00 is not a full date-time with a UTC offset",
+            ),
+            case(
+                "epoch = 2015-06-01T12:00:00Z",
+                "epoch = 12:00:00",
+                "scenario.epoch",
+                "expected a UTC instant",
+            ),
+        ],
+        ErrorKind::Invalid,
+    );
+    assert!(
+        load_str(&mutate("epoch = 2015-06-01T12:00:00Z", "epoch = 2015-06-01T15:00:00+03:00"), "s").is_ok()
+    );
+}
+
+#[test]
 fn numbers_must_be_finite() {
     check(
         &[
@@ -694,6 +724,48 @@ fn a_raid_has_exactly_one_aim() {
             ),
         ],
         ErrorKind::Invalid,
+    );
+}
+
+#[test]
+fn a_raid_must_fly_far_enough_for_its_boost_and_not_to_the_antipode() {
+    check(
+        &[
+            case(
+                "aim_lat_deg = 45.1\naim_lon_deg = 39.0",
+                "aim_lat_deg = 35.5\naim_lon_deg = 53.92",
+                "raid[1].aim_lat_deg",
+                "expected a ground range of at least 260 km",
+            ),
+            case(
+                "aim_lat_deg = 45.1\naim_lon_deg = 39.0",
+                "aim_lat_deg = 35.23\naim_lon_deg = 53.92",
+                "raid[1].aim_lat_deg",
+                "ground range 0.0 km is too short for missile `mrbm`",
+            ),
+            case(
+                "aim_lat_deg = 45.1\naim_lon_deg = 39.0",
+                "aim_lat_deg = -35.23\naim_lon_deg = -126.08",
+                "raid[1].aim_lat_deg",
+                "nearly antipodal",
+            ),
+            case_at(
+                "launch_lat_deg = 38.08\nlaunch_lon_deg = 46.29",
+                "launch_lat_deg = 44.0\nlaunch_lon_deg = 26.10",
+                "raid[0].aim_asset",
+                "too short for missile `mrbm` (burnout 130 km downrange)",
+                "aim_asset = \"bucharest\"",
+            ),
+        ],
+        ErrorKind::Invalid,
+    );
+    // 261 km is enough for a 130 km boost: 35.23 N + 261 km / 111.2 km per degree.
+    assert!(
+        load_str(
+            &mutate("aim_lat_deg = 45.1\naim_lon_deg = 39.0", "aim_lat_deg = 37.58\naim_lon_deg = 53.92"),
+            "s"
+        )
+        .is_ok()
     );
 }
 

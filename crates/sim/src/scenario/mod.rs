@@ -13,6 +13,7 @@
 //! | every `*lat_deg` | [-90, 90] |
 //! | every `*lon_deg` | [-180, 180] |
 //! | `alt_m` (radar, battery) | [-500, 10000] m: surface sites, from the Dead Sea shore to above the highest summit |
+//! | `scenario.epoch` | a full date-time with an offset (`2015-06-01T12:00:00Z`) |
 //! | `scenario.duration_s` | > 0 |
 //! | `scenario.time_step_s` | > 0 and <= `duration_s` |
 //! | `scenario.name`, every `id`, every type name | not empty |
@@ -42,6 +43,7 @@
 //! | raid `count` | >= 1, and the last launch `time_s + (count - 1) * spacing_s` < `duration_s` |
 //! | raid `spacing_s` | >= 0 |
 //! | raid aim | exactly one of `aim_asset` or both `aim_lat_deg` and `aim_lon_deg` |
+//! | raid ground range | >= 2 × the missile's `burnout_downrange_km` (and >= 1 km); launch and aim < 178.85° apart |
 //! | cross-references | `party`, `interceptor`, `missile`, `aim_asset` name existing entries |
 //! | ids | unique within parties, radars, batteries, defended assets, raids |
 //! | lists | at least one party and one raid |

@@ -3,7 +3,9 @@
 //! The bounds are listed in the documentation of the parent module.
 
 use super::error::FieldPath;
-use super::schema::Scenario;
+use super::schema::{MissileType, Scenario};
+use shieldnet_earth::Geodetic;
+use shieldnet_earth::constants::MEAN_RADIUS;
 use std::collections::BTreeMap;
 
 /// One rule broken, before it is located in the text.
@@ -162,6 +164,14 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
     // [scenario]
     let h = root.key("scenario");
     c.not_empty(h.key("name"), &s.scenario.name, "scenario name");
+    let epoch = &s.scenario.epoch;
+    if epoch.date.is_none() || epoch.time.is_none() || epoch.offset.is_none() {
+        c.push(
+            h.key("epoch"),
+            format!("epoch {epoch} is not a full date-time with a UTC offset"),
+            "expected a UTC instant such as 2015-06-01T12:00:00Z",
+        );
+    }
     let duration_ok = c.number(h.key("duration_s"), s.scenario.duration_s, POSITIVE, "duration", "s");
     if c.number(h.key("time_step_s"), s.scenario.time_step_s, POSITIVE, "time step", "s")
         && duration_ok
@@ -400,17 +410,31 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         );
         c.lat(p.key("launch_lat_deg"), r.launch_lat_deg);
         c.lon(p.key("launch_lon_deg"), r.launch_lon_deg);
+        let launch_ok = LAT.contains(r.launch_lat_deg) && LON.contains(r.launch_lon_deg);
+        // The aim point, when it is valid, and the field that sets it.
+        let mut aim: Option<(f64, f64, FieldPath)> = None;
         match (&r.aim_asset, r.aim_lat_deg, r.aim_lon_deg) {
-            (Some(asset), None, None) => c.known(
-                p.key("aim_asset"),
-                asset,
-                s.defended_assets.iter().map(|a| a.id.as_str()),
-                "defended asset",
-                "defended assets",
-            ),
+            (Some(asset), None, None) => {
+                c.known(
+                    p.key("aim_asset"),
+                    asset,
+                    s.defended_assets.iter().map(|a| a.id.as_str()),
+                    "defended asset",
+                    "defended assets",
+                );
+                if let Some(a) = s.defended_assets.iter().find(|a| &a.id == asset)
+                    && LAT.contains(a.lat_deg)
+                    && LON.contains(a.lon_deg)
+                {
+                    aim = Some((a.lat_deg, a.lon_deg, p.key("aim_asset")));
+                }
+            }
             (None, Some(lat), Some(lon)) => {
-                c.lat(p.key("aim_lat_deg"), lat);
-                c.lon(p.key("aim_lon_deg"), lon);
+                let lat_ok = c.lat(p.key("aim_lat_deg"), lat);
+                let lon_ok = c.lon(p.key("aim_lon_deg"), lon);
+                if lat_ok && lon_ok {
+                    aim = Some((lat, lon, p.key("aim_lat_deg")));
+                }
             }
             (Some(_), _, _) => c.push(
                 p.key("aim_asset"),
@@ -432,6 +456,10 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
                 "`aim_lon_deg` is given without `aim_lat_deg`",
                 "expected both `aim_lat_deg` and `aim_lon_deg`, or `aim_asset`",
             ),
+        }
+        if let (true, Some((lat, lon, aim_path)), Some(m)) = (launch_ok, aim, s.missile_types.get(&r.missile))
+        {
+            check_geometry(&mut c, aim_path, (r.launch_lat_deg, r.launch_lon_deg), (lat, lon), &r.missile, m);
         }
         let spacing_ok = c.number(p.key("spacing_s"), r.spacing_s, NON_NEGATIVE, "launch spacing", "s");
         if r.count < 1 {
@@ -456,4 +484,50 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     c.problems
+}
+
+/// Largest launch-to-aim central angle the threat flight accepts, rad (nearly antipodal points leave the
+/// trajectory plane undefined; the same limit as `shieldnet_flight::threat::fly_threat`).
+const MAX_CENTRAL_ANGLE_RAD: f64 = std::f64::consts::PI - 0.02;
+
+/// Checks that a raid's ground range suits its missile: at least twice the burnout downrange (the boost
+/// must end before mid-course), at least 1 km, and not nearly antipodal.
+fn check_geometry(
+    c: &mut Checker,
+    path: FieldPath,
+    launch: (f64, f64),
+    aim: (f64, f64),
+    missile: &str,
+    m: &MissileType,
+) {
+    let geodetic = |(lat, lon): (f64, f64)| Geodetic::from_degrees(lat, lon, 0.0);
+    let psi = geodetic(launch).central_angle_to(&geodetic(aim));
+    let range_km = psi * MEAN_RADIUS / 1e3;
+    if psi > MAX_CENTRAL_ANGLE_RAD {
+        c.push(
+            path,
+            format!("the aim point is nearly antipodal to the launch point ({:.2}° apart)", psi.to_degrees()),
+            format!(
+                "expected launch and aim points less than {:.2}° apart",
+                MAX_CENTRAL_ANGLE_RAD.to_degrees()
+            ),
+        );
+        return;
+    }
+    let burnout = m.burnout_downrange_km;
+    if !POSITIVE.contains(burnout) {
+        return;
+    }
+    let min_km = (2.0 * burnout).max(1.0);
+    if range_km < min_km {
+        c.push(
+            path,
+            format!(
+                "the ground range {range_km:.1} km is too short for missile `{missile}` (burnout {burnout} km downrange)"
+            ),
+            format!(
+                "expected a ground range of at least {min_km} km (twice the missile's burnout_downrange_km)"
+            ),
+        );
+    }
 }
