@@ -31,7 +31,7 @@ pub struct PartnerTrack {
 }
 
 /// One track of the fused picture, valid at the picture's time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FusedTrack {
     /// Picture id: the local track id, or ≥ [`PARTNER_ID_BASE`] for partner-only tracks.
     pub id: u32,

@@ -127,6 +127,13 @@ impl PartyNode {
         }
     }
 
+    /// Numbers outgoing messages after `seq` from now on. A node that joins or restarts mid-run must
+    /// not reuse sequence numbers its partners have already seen, or they would reject its messages
+    /// as replays.
+    pub fn resume_sequence_after(&mut self, seq: u64) {
+        self.seq = self.seq.max(seq);
+    }
+
     /// Messages rejected so far, by reason (unsigned, bad signature, replay, stale, malformed, …).
     pub fn rejected_messages(&self) -> &BTreeMap<String, u32> {
         &self.rejected

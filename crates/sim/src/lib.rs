@@ -8,10 +8,12 @@
 
 pub mod build;
 pub mod campaign;
+pub mod host;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod world;
 
+pub use host::{HostEvent, LocalNodes, NodeFinish, NodeHost};
 pub use report::{RunRecord, RunReport};
-pub use world::{RunOptions, SimError, run};
+pub use world::{RunOptions, SimError, attach_simulation_keys, run, run_with_host};

@@ -2,6 +2,7 @@
 //! every party node in a fixed order so that a run is deterministic.
 
 use crate::build::{Setup, build};
+use crate::host::{LocalNodes, NodeFinish, NodeHost};
 use crate::report::{
     DetectionRow, Event, Outcome, PartyReport, RunRecord, RunReport, ThreatReport, TrackRow, TruthRow,
 };
@@ -11,7 +12,7 @@ use rand::RngExt;
 use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_earth::Ecef;
 use shieldnet_fusion::PARTNER_ID_BASE;
-use shieldnet_node::{AuditSetup, EngagementOutcome, NodeEvent, NodeInput, PartyNode, Wire};
+use shieldnet_node::{AuditSetup, EngagementOutcome, NodeEvent, NodeInput, Wire};
 use shieldnet_sensors::Scan;
 use std::collections::BTreeMap;
 
@@ -73,23 +74,47 @@ struct Pending {
     wire: Wire,
 }
 
-/// Runs a scenario once.
+/// Runs a scenario once, every party node in this process.
 pub fn run(scn: &Scenario, opts: &RunOptions) -> Result<(RunReport, Option<RunRecord>), SimError> {
     let mut setup = build(scn)?;
     let seed = opts.seed.unwrap_or(scn.scenario.seed);
     if opts.audit {
-        let keys: Vec<PartyKeys> = setup
-            .parties
-            .iter()
-            .map(|p| PartyKeys::derive_for_simulation(seed, p))
-            .collect::<Result<_, _>>()
-            .map_err(|e| SimError::Invalid(format!("party id unusable as an audit identity: {e}")))?;
-        let trust = TrustStore::from_keys(keys.iter());
-        for (node, k) in setup.nodes.iter_mut().zip(keys) {
-            node.audit = Some(AuditSetup { keys: k, trust: trust.clone(), max_message_age_s: 60.0 });
-        }
+        attach_simulation_keys(&mut setup, seed)?;
     }
-    Ok(World::new(scn, setup, seed, opts).run())
+    let mut nodes = LocalNodes::new(&setup.nodes);
+    Ok(World::new(scn, setup, seed, opts, &mut nodes).run())
+}
+
+/// Runs a scenario once with the party nodes run by `host` (for example as separate processes).
+/// The host's nodes must be configured from the same scenario (see [`build`] and
+/// [`attach_simulation_keys`]); `opts.audit` only tells the world to collect the nodes' audit logs.
+pub fn run_with_host(
+    scn: &Scenario,
+    opts: &RunOptions,
+    host: &mut dyn NodeHost,
+) -> Result<(RunReport, Option<RunRecord>), SimError> {
+    let mut setup = build(scn)?;
+    let seed = opts.seed.unwrap_or(scn.scenario.seed);
+    if opts.audit {
+        attach_simulation_keys(&mut setup, seed)?;
+    }
+    Ok(World::new(scn, setup, seed, opts, host).run())
+}
+
+/// Gives every party node the simulation signing keys derived from `seed` and a trust store of all
+/// parties' public keys, so that messages are signed and checked and audit logs are kept.
+pub fn attach_simulation_keys(setup: &mut Setup, seed: u64) -> Result<(), SimError> {
+    let keys: Vec<PartyKeys> = setup
+        .parties
+        .iter()
+        .map(|p| PartyKeys::derive_for_simulation(seed, p))
+        .collect::<Result<_, _>>()
+        .map_err(|e| SimError::Invalid(format!("party id unusable as an audit identity: {e}")))?;
+    let trust = TrustStore::from_keys(keys.iter());
+    for (node, k) in setup.nodes.iter_mut().zip(keys) {
+        node.audit = Some(AuditSetup { keys: k, trust: trust.clone(), max_message_age_s: 60.0 });
+    }
+    Ok(())
 }
 
 struct World<'a> {
@@ -98,7 +123,8 @@ struct World<'a> {
     seed: u64,
     run: u64,
     record: Option<RunRecord>,
-    nodes: Vec<PartyNode>,
+    nodes: &'a mut dyn NodeHost,
+    party_count: usize,
     events: Vec<Event>,
     killed: Vec<Option<(f64, u32)>>,
     impacted: Vec<bool>,
@@ -116,16 +142,16 @@ struct World<'a> {
 }
 
 impl<'a> World<'a> {
-    fn new(scn: &'a Scenario, s: Setup, seed: u64, opts: &RunOptions) -> Self {
+    fn new(scn: &'a Scenario, s: Setup, seed: u64, opts: &RunOptions, nodes: &'a mut dyn NodeHost) -> Self {
         let np = s.parties.len();
         let nt = s.threats.len();
-        let nodes = s.nodes.iter().cloned().map(PartyNode::new).collect();
         Self {
             scn,
             seed,
             run: opts.run_index,
             record: opts.record.then(RunRecord::default),
             nodes,
+            party_count: np,
             events: Vec::new(),
             killed: vec![None; nt],
             impacted: vec![false; nt],
@@ -188,19 +214,23 @@ impl<'a> World<'a> {
             self.resolve_impacts(t);
             let scans = self.look(t0, t, &mut radar_rngs);
             let inboxes = self.deliver(t);
-            for p in 0..self.nodes.len() {
-                let outcomes: Vec<EngagementOutcome> = self
-                    .outcomes_due
-                    .iter()
-                    .filter(|(td, party, _)| *party == p as u32 && *td <= t + 1e-9)
-                    .map(|(_, _, o)| *o)
-                    .collect();
-                let out = self.nodes[p].step(NodeInput {
-                    now_s: t,
-                    scans: &scans[p],
-                    inbox: &inboxes[p],
-                    outcomes: &outcomes,
-                });
+            let outcomes: Vec<Vec<EngagementOutcome>> = (0..self.party_count)
+                .map(|p| {
+                    self.outcomes_due
+                        .iter()
+                        .filter(|(td, party, _)| *party == p as u32 && *td <= t + 1e-9)
+                        .map(|(_, _, o)| *o)
+                        .collect()
+                })
+                .collect();
+            let inputs: Vec<NodeInput> = (0..self.party_count)
+                .map(|p| NodeInput { now_s: t, scans: &scans[p], inbox: &inboxes[p], outcomes: &outcomes[p] })
+                .collect();
+            let outputs = self.nodes.step_all(&inputs);
+            for e in self.nodes.take_events() {
+                self.event(e.t_s, &e.kind, Some(e.party), self.s.parties[e.party as usize].clone(), e.detail);
+            }
+            for (p, out) in outputs.into_iter().enumerate() {
                 self.received[p] += inboxes[p].len() as u32;
                 self.handle_output(p as u32, t, out, &mut link_rngs);
             }
@@ -289,7 +319,7 @@ impl<'a> World<'a> {
 
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
-        let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.nodes.len()];
+        let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.party_count];
         for (r, rng) in rngs.iter_mut().enumerate() {
             let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
             for lt in times {
@@ -350,7 +380,7 @@ impl<'a> World<'a> {
                 .then(a.from.cmp(&b.from))
                 .then(a.wire.seq().cmp(&b.wire.seq()))
         });
-        let mut inboxes = vec![Vec::new(); self.nodes.len()];
+        let mut inboxes = vec![Vec::new(); self.party_count];
         for m in due {
             inboxes[m.to as usize].push(m.wire);
         }
@@ -535,6 +565,7 @@ impl<'a> World<'a> {
     fn finish(mut self) -> (RunReport, Option<RunRecord>) {
         let end = self.scn.scenario.duration_s;
         let parties = self.s.parties.clone();
+        let mut finals: Vec<NodeFinish> = (0..self.party_count).map(|p| self.nodes.finish(p, end)).collect();
         let per_party = |v: &Vec<Vec<Option<f64>>>, j: usize| -> BTreeMap<String, Option<f64>> {
             parties.iter().enumerate().map(|(p, id)| (id.clone(), v[p][j])).collect()
         };
@@ -581,7 +612,7 @@ impl<'a> World<'a> {
                 tracks_confirmed: self.tracks_confirmed[p],
                 messages_sent: self.sent[p],
                 messages_received: self.received[p],
-                messages_rejected: self.nodes[p].rejected_messages().values().sum(),
+                messages_rejected: finals[p].rejected_messages,
                 warning_gained_s: (0..self.s.threats.len())
                     .map(|j| {
                         let gain = match (self.first_own[p][j], self.first_picture[p][j]) {
@@ -595,8 +626,8 @@ impl<'a> World<'a> {
             .collect();
         self.events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         if let Some(rec) = &mut self.record {
-            for (p, node) in self.nodes.iter_mut().enumerate() {
-                if let Some(log) = node.finish_audit(end) {
+            for (p, fin) in finals.iter_mut().enumerate() {
+                if let Some(log) = fin.audit_log.take() {
                     rec.audit_logs.push((parties[p].clone(), log));
                 }
             }
