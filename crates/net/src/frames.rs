@@ -248,3 +248,48 @@ mod serde_bytes_compat {
         d.deserialize_bytes(V)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn frames_round_trip_bit_for_bit() {
+        let sf = StepFrame {
+            step: 3,
+            now_s: 0.1 + 0.2,
+            scans: vec![],
+            inbox: vec![WireFrame::Signed(vec![0, 1, 255])],
+            outcomes: vec![EngagementOutcome { engagement_id: 9, killed: true }],
+        };
+        let bytes = encode(&Body::Step(sf.clone()));
+        assert_eq!(decode(&bytes).unwrap(), Body::Step(sf));
+        let f = Body::Finish { t_s: f64::from_bits(0x7ff8_0000_0000_0001) };
+        let Body::Finish { t_s } = decode(&encode(&f)).unwrap() else { panic!() };
+        assert_eq!(t_s.to_bits(), 0x7ff8_0000_0000_0001, "NaN payload must survive");
+    }
+
+    #[test]
+    fn oversized_and_foreign_frames_are_refused_before_parsing() {
+        assert_eq!(decode(&vec![0u8; MAX_FRAME_BYTES + 1]), Err(FrameError::TooLarge(MAX_FRAME_BYTES + 1)));
+        assert_eq!(decode(b"HTTP/1.1 200 OK"), Err(FrameError::BadMagic));
+        let mut other = MAGIC.to_vec();
+        other.extend(rmp_serde::to_vec_named(&Frame { version: 7, body: Body::Finish { t_s: 0.0 } }).unwrap());
+        assert_eq!(decode(&other), Err(FrameError::Version(7)));
+    }
+
+    proptest! {
+        /// Arbitrary bytes after the magic never panic the decoder.
+        #[test]
+        fn arbitrary_bytes_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let mut b = MAGIC.to_vec();
+            b.extend(tail);
+            if let Ok(Body::Step(s)) = decode(&b) {
+                for w in &s.inbox {
+                    let _ = w.to_wire();
+                }
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 mod bench;
 mod campaign;
+mod distributed;
 mod export;
 mod merge;
 mod run;
@@ -49,6 +50,12 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Serve a page on localhost that shows one run directory (map, tracks, time slider).
     View(view::ViewArgs),
+    /// Write a new signing key pair for a party (`<party>.key`, `<party>.pub`).
+    Keygen(distributed::KeygenArgs),
+    /// Run one party node as its own process (feature `distributed`).
+    Node(distributed::NodeArgs),
+    /// Run the world (truth, sensors, network) for node processes (feature `distributed`).
+    World(distributed::WorldArgs),
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -65,5 +72,8 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Merge(args) => merge::execute(args),
         Command::Export(args) => export::execute(args),
         Command::View(args) => view::execute(args),
+        Command::Keygen(args) => distributed::keygen(args),
+        Command::Node(args) => distributed::node(args),
+        Command::World(args) => distributed::world(args),
     }
 }

@@ -2,8 +2,9 @@
 
 use super::scenario_source;
 use clap::Args;
-use shieldnet_sim::{RunOptions, run};
-use std::path::PathBuf;
+use shieldnet_sim::scenario::Scenario;
+use shieldnet_sim::{RunOptions, RunRecord, RunReport, run};
+use std::path::{Path, PathBuf};
 
 /// Arguments of `shieldnet run`.
 #[derive(Debug, Args)]
@@ -19,6 +20,14 @@ pub struct RunArgs {
     /// Write truth.csv, detections.csv, tracks.csv and events.csv into this directory.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run every party node as its own process and the world as another, talking over zenoh on
+    /// loopback, in lockstep (same report as the in-process run). Needs the `distributed` feature.
+    #[arg(long)]
+    pub distributed: bool,
+    /// With --distributed: real-time mode (simulated time runs against the wall clock; nodes never
+    /// wait for each other; results are not reproducible).
+    #[arg(long, requires = "distributed")]
+    pub realtime: bool,
 }
 
 /// Runs the command; returns the exit code.
@@ -27,6 +36,9 @@ pub fn execute(args: RunArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return scenario_source::report(e),
     };
+    if args.distributed {
+        return super::distributed::run_distributed(&args, &scn);
+    }
     let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some(), audit: true };
     let (report, record) = match run(&scn, &opts) {
         Ok(r) => r,
@@ -35,16 +47,27 @@ pub fn execute(args: RunArgs) -> i32 {
             return 2;
         }
     };
-    if let (Some(dir), Some(record)) = (&args.out, &record)
-        && let Err(e) = shieldnet_export::write_run_dir(dir, &report, record)
+    emit(&scn, &report, record.as_ref(), args.out.as_deref(), args.json)
+}
+
+/// Writes the run directory if asked and prints the report (summary or JSON); returns the exit code.
+pub(super) fn emit(
+    scn: &Scenario,
+    report: &RunReport,
+    record: Option<&RunRecord>,
+    out: Option<&Path>,
+    json: bool,
+) -> i32 {
+    if let (Some(dir), Some(record)) = (out, record)
+        && let Err(e) = shieldnet_export::write_run_dir(dir, report, record)
             .map_err(|e| e.to_string())
-            .and_then(|()| shieldnet_export::run_dir::write_scenario(dir, &scn).map_err(|e| e.to_string()))
+            .and_then(|()| shieldnet_export::run_dir::write_scenario(dir, scn).map_err(|e| e.to_string()))
     {
         eprintln!("error: {e}");
         return 1;
     }
-    if args.json {
-        match serde_json::to_string_pretty(&report) {
+    if json {
+        match serde_json::to_string_pretty(report) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("error: cannot encode the report: {e}");
@@ -52,8 +75,8 @@ pub fn execute(args: RunArgs) -> i32 {
             }
         }
     } else {
-        print!("{}", shieldnet_export::render_summary(&report));
-        if let Some(dir) = &args.out {
+        print!("{}", shieldnet_export::render_summary(report));
+        if let Some(dir) = out {
             println!(
                 "wrote truth.csv, detections.csv, tracks.csv, events.csv, report.json, scenario.toml and the audit \
                  logs to {} (check them with `shieldnet audit verify {}`)",
