@@ -77,7 +77,7 @@ pub struct InterceptWindow {
 }
 
 /// Minimum-energy (Lagrange) transfer time between two radii with chord c, short way, s.
-fn min_energy_time(r1: f64, r2: f64, c: f64) -> f64 {
+pub fn min_energy_time(r1: f64, r2: f64, c: f64) -> f64 {
     let s = 0.5 * (r1 + r2 + c);
     let am = 0.5 * s;
     let beta = 2.0 * ((s - c) / s).max(0.0).sqrt().min(1.0).asin();
