@@ -91,7 +91,7 @@ pub struct Study {
 }
 
 /// Names of the built-in studies.
-pub const STUDY_NAMES: [&str; 3] = ["russia-us", "epaa", "iran"];
+pub const STUDY_NAMES: [&str; 4] = ["russia-us", "epaa", "iran", "basing"];
 
 /// Notional solid-propellant ICBM boost: burnout at 180 s, 240 km altitude, 450 km downrange (close
 /// to the flight crate's `icbm` preset: 177 s, 238 km).
@@ -173,6 +173,22 @@ fn site(name: &str, lat: f64, lon: f64, basing: Basing, speeds: Option<&[f64]>, 
         note: note.to_string(),
     }
 }
+
+/// Sea positions of the `basing` study: (name, lat, lon) degrees.
+pub const SEA_POSITIONS: [(&str, f64, f64); 12] = [
+    ("Baltic 56N 18E", 56.0, 18.0),
+    ("North Sea 56N 3E", 56.0, 3.0),
+    ("North Sea 59N 2E", 59.0, 2.0),
+    ("Atlantic 54N 15W", 54.0, -15.0),
+    ("Norwegian Sea 64N 0E", 64.0, 0.0),
+    ("Norwegian Sea 67N 5E", 67.0, 5.0),
+    ("Norwegian Sea 70N 10E", 70.0, 10.0),
+    ("Iceland Sea 68N 12W", 68.0, -12.0),
+    ("Greenland Sea 72N 5W", 72.0, -5.0),
+    ("Greenland Sea 76N 0E", 76.0, 0.0),
+    ("Barents Sea 74N 20E", 74.0, 20.0),
+    ("Barents Sea 72N 30E", 72.0, 30.0),
+];
 
 /// Burnout speeds 3.0, 3.5, …, 6.0 km/s, in m/s.
 pub fn default_speeds_m_s() -> Vec<f64> {
@@ -261,6 +277,21 @@ pub fn builtin(name: &str) -> Result<Study, AnalysisError> {
             delays_s: vec![60.0],
             envelope: Envelope::default(),
             notes: vec!["Iranian launch areas are notional city/test-range centroids".into()],
+        }),
+        "basing" => Ok(Study {
+            name: name.into(),
+            description: "Basing sweep: ships at 12 sea positions from the Baltic and North Sea to the \
+                          Barents and Greenland Seas against the russia-us trajectories"
+                .into(),
+            sites: SEA_POSITIONS
+                .iter()
+                .map(|&(n, lat, lon)| site(n, lat, lon, Basing::Sea, None, "notional ship station"))
+                .collect(),
+            threats: threats(&russian_fields(), &us_aims()),
+            burnout_speeds_m_s: default_speeds_m_s(),
+            delays_s: vec![60.0],
+            envelope: Envelope::default(),
+            notes: vec!["Sea positions are notional ship stations chosen to sweep basing".into()],
         }),
         other => Err(AnalysisError::UnknownStudy { name: other.to_string(), valid: STUDY_NAMES.join(", ") }),
     }

@@ -160,3 +160,27 @@ fn bad_input_exits_2_with_a_clear_message() {
         assert!(err.contains(msg), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn epaa_study_uses_each_phases_notional_speed_unless_overridden() {
+    let v = json(&["reach", "--study", "epaa", "--json"]);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5 * 42);
+    for r in rows {
+        let want = match r["site"].as_str().unwrap() {
+            "P1-2011 ship E. Med" | "Deveselu" => 3.0,
+            "Redzikowo" => 4.5,
+            _ => 5.5,
+        };
+        assert_eq!(r["burnout_speed_km_s"].as_f64(), Some(want), "{r}");
+    }
+    assert!(v["assumptions"].as_array().unwrap().iter().any(|a| a.as_str().unwrap().contains("EPAA")));
+    let v = json(&["reach", "--study", "epaa", "--burnout-speed", "4,5", "--json"]);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 5 * 42 * 2);
+    let v = json(&["reach", "--study", "iran", "--burnout-speed", "5", "--json"]);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4 * 32);
+    assert!(
+        rows.iter().any(|r| r["threat_class"] == "irbm") && rows.iter().any(|r| r["threat_class"] == "icbm")
+    );
+}

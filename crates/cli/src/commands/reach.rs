@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// Arguments of `shieldnet reach`.
 #[derive(Debug, Args)]
 pub struct ReachArgs {
-    /// Built-in study: russia-us (default), epaa, iran.
+    /// Built-in study: russia-us (default), epaa, iran, basing (ships at 12 sea positions).
     #[arg(long, default_value = "russia-us")]
     pub study: String,
     /// Interceptor site "NAME=LAT,LON" in degrees (repeatable; replaces the study's sites; a name
