@@ -438,7 +438,9 @@ pub fn entry_hash(
 }
 
 fn json_string(out: &mut String, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x7f) {
+    // Branch-free scan (vectorises); long hex strings are the common case.
+    let plain = !s.bytes().fold(false, |bad, b| bad | (b < 0x20) | (b == b'"') | (b == b'\\') | (b >= 0x7f));
+    if plain {
         // Nothing to escape (the common case: ids, kinds, hex).
         out.reserve(s.len() + 2);
         out.push('"');
