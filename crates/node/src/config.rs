@@ -99,8 +99,10 @@ pub struct NodeConfig {
     pub party_order: Vec<String>,
     /// Own radars.
     pub radars: Vec<Radar>,
-    /// Own batteries.
+    /// Batteries this node commands: its own, or every party's under a joint manager (M5).
     pub batteries: Vec<BatteryState>,
+    /// Battle manager: Earth orientation, doctrine, sector authority.
+    pub battle: crate::battle::BattleConfig,
     /// Every defended asset (own and partners').
     pub assets: Vec<DefendedAsset>,
     /// Outgoing agreements.

@@ -5,9 +5,10 @@ use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Ou
 use nalgebra::Vector3;
 use shieldnet_audit::{LogBuilder, LogConfig, ReplayGuard, SignedEnvelope};
 use shieldnet_earth::Ecef;
+use shieldnet_engagement::battle::{PlanContext, plan as plan_battle};
 use shieldnet_engagement::coordination::{Claim, precedes};
-use shieldnet_engagement::feasibility::window;
-use shieldnet_engagement::planner::{BatteryState, Candidate, plan_one_round_per_threat};
+use shieldnet_engagement::feasibility::window_where;
+use shieldnet_engagement::planner::{BatteryState, Candidate};
 use shieldnet_engagement::threat::{ThreatAssessment, assess};
 use shieldnet_fusion::messages::{MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION};
 use shieldnet_fusion::{
@@ -481,8 +482,13 @@ impl PartyNode {
                         let f = &picture[i];
                         let e = &self.engagements[k];
                         let bat = &self.batteries[e.battery];
+                        let battle = &self.cfg.battle;
+                        let admit = |p: &Ecef| battle.may_intercept_at(my_rank, p);
                         assess(&f.state, &f.cov, f.time_s, &self.cfg.assets)
-                            .and_then(|a| window(&a.path, &bat.site, &bat.kinematics, now))
+                            .and_then(|a| {
+                                let tr = a.trajectory(&battle.rotation);
+                                window_where(&tr, &bat.site, &bat.kinematics, now, &battle.rotation, &admit)
+                            })
                             .map(|w| LaunchOrder {
                                 engagement_id: e.id,
                                 battery: bat.index,
@@ -522,22 +528,23 @@ impl PartyNode {
         self.announce(body, now, out);
     }
 
-    /// Whether a picture track is the threat of an own engagement whose interceptor has reached its
-    /// intercept time but whose kill assessment has not come yet ("look" before shooting again).
+    /// Whether a picture track lies near the threat of an own engagement still planned, in flight or
+    /// awaiting its kill assessment ("look" before shooting again; no second track drawing fire).
     fn awaiting_assessment(&self, f: &FusedTrack, looking_at: &[Vector3<f64>]) -> bool {
         let p = f.state.fixed_rows::<3>(0).into_owned();
         looking_at.iter().any(|x| (p - x).norm() < REACQUIRE_GATE_M)
     }
 
     fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
-        // Where partners' claimed threats and own threats awaiting assessment are now: one prediction
-        // each, then plain distance checks against every picture track.
+        // Where partners' claimed threats and own engaged threats (planned, in flight or awaiting
+        // assessment) are now: one prediction each, then plain distance checks against every picture
+        // track, so that a second track of an engaged threat does not draw more interceptors.
         let claims_now: Vec<Vector3<f64>> =
             self.partner_claims.values().map(|c| position_at(&c.threat, now)).collect();
         let looking_at: Vec<Vector3<f64>> = self
             .engagements
             .iter()
-            .filter(|e| e.status == Status::Launched)
+            .filter(|e| matches!(e.status, Status::Launched | Status::Planned))
             .map(|e| position_at(&e.threat, now))
             .collect();
         let mut assessed: Vec<Assessed> = Vec::new();
@@ -583,12 +590,25 @@ impl PartyNode {
                 available[e.battery].rounds_left = available[e.battery].rounds_left.saturating_sub(1);
             }
         }
+        let battle = &self.cfg.battle;
+        let trajectories: Vec<_> =
+            assessed.iter().map(|a| a.assessment.trajectory(&battle.rotation)).collect();
         let candidates: Vec<Candidate<'_>> = assessed
             .iter()
-            .map(|a| Candidate { track_id: a.track, value: a.value, path: &a.assessment.path })
+            .zip(&trajectories)
+            .map(|(a, tr)| Candidate { track_id: a.track, value: a.value, trajectory: tr })
             .collect();
         let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
-        let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
+        let me = self.cfg.party_index;
+        let admit = |p: &Ecef| battle.may_intercept_at(me, p);
+        let ctx = PlanContext {
+            now_s: now,
+            hold_s: hold,
+            rotation: &battle.rotation,
+            doctrine: &battle.doctrine,
+            admit: &admit,
+        };
+        let shots = plan_battle(&candidates, &available, &ctx).shots;
         for shot in shots {
             let Some(Assessed { sources, threat, .. }) = assessed.iter().find(|a| a.track == shot.track_id)
             else {

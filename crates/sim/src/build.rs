@@ -98,6 +98,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
     let policy = match mode {
         Mode::M0 | Mode::M2 => Policy { defend_partners: false, coordinate: false },
         Mode::M3 => Policy { defend_partners: true, coordinate: true },
+        // M4: sector authority replaces announcements; M5: one manager, nothing to deconflict.
+        Mode::M4 | Mode::M5 => Policy { defend_partners: true, coordinate: false },
         other => return Err(SimError::UnsupportedMode(format!("{other:?}"))),
     };
     let assets: Vec<DefendedAsset> = scn
@@ -191,6 +193,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     },
                     pk: it.pk,
                     reaction_time_s: it.reaction_time_s,
+                    kill_assessment_s: it.kill_assessment_s,
+                    magazine: b.rounds,
                     rounds_left: b.rounds,
                 },
                 divert_m: it.divert_km * 1e3,
@@ -198,7 +202,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             })
         })
         .collect::<Result<_, SimError>>()?;
-    let agreements: Vec<Agreement> = match mode {
+    let mut agreements: Vec<Agreement> = match mode {
         Mode::M0 => Vec::new(),
         _ => scn
             .sharing
@@ -223,6 +227,10 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             })
             .collect::<Result<_, SimError>>()?,
     };
+    if mode == Mode::M5 {
+        crate::battle_setup::share_everything(&mut agreements);
+    }
+    let battle = crate::battle_setup::battle_config(scn, rotation, &parties)?;
     let max_latency = agreements.iter().map(|a| a.latency_s).fold(0.0, f64::max);
     let max_interval = agreements.iter().map(|a| a.interval_s).fold(0.0, f64::max);
     let dt = scn.scenario.time_step_s;
@@ -240,7 +248,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             party_id: parties[p as usize].clone(),
             party_order: parties.clone(),
             radars: radars.iter().filter(|r| r.party == p).cloned().collect(),
-            batteries: batteries.iter().filter(|b| b.party == p).map(|b| b.state.clone()).collect(),
+            batteries: crate::battle_setup::commanded(mode, p, &batteries),
+            battle: battle.for_party(mode, p),
             assets: assets.clone(),
             share: agreements
                 .iter()

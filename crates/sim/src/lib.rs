@@ -6,8 +6,10 @@
 //! parties per the sharing agreements (with latency and loss), flies interceptors and draws intercept
 //! outcomes, and returns a [`report::RunReport`].
 
+pub mod battle_setup;
 pub mod build;
 pub mod campaign;
+pub mod independence;
 pub mod report;
 pub mod rng;
 pub mod scenario;

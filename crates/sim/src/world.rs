@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The cooperation mode is not implemented yet.
-    #[error("cooperation mode {0} is not implemented yet; use M0, M2 or M3")]
+    #[error("cooperation mode {0} is not implemented yet; use M0, M2, M3, M4 or M5")]
     UnsupportedMode(String),
     /// A threat's trajectory could not be flown.
     #[error("threat {threat}: {source}")]
@@ -54,7 +54,10 @@ const TRACK_TRUTH_GATE_M: f64 = 25_000.0;
 
 #[derive(Debug, Clone)]
 struct InFlight {
+    /// The commanding node's party (outcomes and aim updates go to it).
     party: u32,
+    /// The battery's owner (credited with the shot and the kill).
+    owner: u32,
     engagement_id: u32,
     battery: u32,
     launch_s: f64,
@@ -231,7 +234,7 @@ impl<'a> World<'a> {
                 Some((j, miss)) if miss <= divert => {
                     let killed = draw < pk;
                     if killed {
-                        self.killed[j] = Some((ti, f.party));
+                        self.killed[j] = Some((ti, f.owner));
                     }
                     let what = if killed { "destroyed" } else { "survived (Pk draw)" };
                     (
@@ -393,9 +396,11 @@ impl<'a> World<'a> {
         }
         for l in out.launches {
             let bat = &self.s.batteries[l.battery as usize];
-            if bat.party != p {
-                continue; // A party can only fire its own batteries.
+            // A node fires only the batteries it commands: its party's own (a joint manager's in M5).
+            if !self.s.nodes[p as usize].batteries.iter().any(|b| b.index == l.battery) {
+                continue;
             }
+            let owner = bat.party;
             let from = bat.state.site.to_ecef();
             let target = (0..self.s.threats.len())
                 .filter(|&j| self.alive(j, l.intercept_time_s))
@@ -406,13 +411,14 @@ impl<'a> World<'a> {
                 .filter(|(_, d)| *d < 100e3)
                 .map(|(j, _)| j);
             if let Some(j) = target {
-                self.fired[j][p as usize] += 1;
+                self.fired[j][owner as usize] += 1;
                 if self.in_flight.iter().any(|f| !f.resolved && f.party != p && f.target == Some(j)) {
                     self.double_engagements += 1;
                 }
             }
             self.in_flight.push(InFlight {
                 party: p,
+                owner,
                 engagement_id: l.engagement_id,
                 battery: l.battery,
                 launch_s: t,
@@ -577,7 +583,7 @@ impl<'a> World<'a> {
             .enumerate()
             .map(|(p, id)| PartyReport {
                 id: id.clone(),
-                interceptors_fired: self.in_flight.iter().filter(|f| f.party == p as u32).count() as u32,
+                interceptors_fired: self.in_flight.iter().filter(|f| f.owner == p as u32).count() as u32,
                 tracks_confirmed: self.tracks_confirmed[p],
                 messages_sent: self.sent[p],
                 messages_received: self.received[p],

@@ -634,7 +634,7 @@ mod tests {
     #[test]
     fn unsupported_mode_is_refused_when_planning() {
         let e =
-            CampaignPlan::new(small(), None, 1, vec!["cooperation.mode=M2,M5".parse().unwrap()]).unwrap_err();
+            CampaignPlan::new(small(), None, 1, vec!["cooperation.mode=M2,M1".parse().unwrap()]).unwrap_err();
         assert!(e.to_string().contains("not implemented"), "{e}");
     }
 }

@@ -39,6 +39,49 @@ pub struct Scenario {
     /// Missile raids (the threats).
     #[serde(rename = "raid")]
     pub raids: Vec<Raid>,
+    /// Engagement sectors (used in mode M4).
+    #[serde(rename = "sector", default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<Sector>,
+    /// Firing doctrine of every battle manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctrine: Option<DoctrineSettings>,
+}
+
+/// `[[sector]]`: a geographic sector whose owner alone engages threats over it in mode M4 (authority
+/// follows the predicted intercept point).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sector {
+    /// Identifier.
+    pub id: String,
+    /// Owning party.
+    pub owner: String,
+    /// Polygon of `[latitude, longitude]` vertices, degrees (at least three; edges straight in
+    /// latitude/longitude; must not cross ±180°).
+    pub vertices: Vec<[f64; 2]>,
+}
+
+/// `[doctrine]`: how battle managers fire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctrineSettings {
+    /// Fraction of each battery's rounds kept for later waves (only ever a threat's first shot).
+    #[serde(default)]
+    pub reserve_fraction: f64,
+    /// Shots fired at once when the window allows no shoot-look-shoot.
+    #[serde(default = "default_salvo")]
+    pub salvo_size: u32,
+    /// Largest number of threats assigned by the exact solver (above: VLNS heuristic).
+    #[serde(default = "default_exact_max")]
+    pub exact_max_targets: u32,
+}
+
+fn default_salvo() -> u32 {
+    2
+}
+
+fn default_exact_max() -> u32 {
+    40
 }
 
 /// `[scenario]`: identity and timing.

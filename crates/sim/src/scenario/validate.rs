@@ -8,6 +8,9 @@ use shieldnet_earth::Geodetic;
 use shieldnet_earth::constants::MEAN_RADIUS;
 use std::collections::BTreeMap;
 
+#[path = "validate_battle.rs"]
+mod battle;
+
 /// One rule broken, before it is located in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Problem {
@@ -483,6 +486,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
 
+    battle::check(&mut c, s);
     c.problems
 }
 
