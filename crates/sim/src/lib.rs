@@ -16,4 +16,4 @@ pub mod scenario;
 pub mod world;
 
 pub use report::{RunRecord, RunReport};
-pub use world::{RunOptions, SimError, run};
+pub use world::{RunOptions, SimError, run, run_prepared};

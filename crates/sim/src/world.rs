@@ -78,7 +78,17 @@ struct Pending {
 
 /// Runs a scenario once.
 pub fn run(scn: &Scenario, opts: &RunOptions) -> Result<(RunReport, Option<RunRecord>), SimError> {
-    let mut setup = build(scn)?;
+    run_prepared(scn, &build(scn)?, opts)
+}
+
+/// Runs a scenario once from its already built cast (`build(scn)`): a campaign builds each scenario
+/// once — threat trajectories and the rest hold no randomness — and shares it across its runs.
+pub fn run_prepared(
+    scn: &Scenario,
+    setup: &Setup,
+    opts: &RunOptions,
+) -> Result<(RunReport, Option<RunRecord>), SimError> {
+    let mut setup = setup.clone();
     let seed = opts.seed.unwrap_or(scn.scenario.seed);
     if opts.audit {
         let keys: Vec<PartyKeys> = setup
