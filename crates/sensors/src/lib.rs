@@ -15,10 +15,15 @@
 //! assert!(radar.can_see(&above));
 //! ```
 
+pub mod cue;
 pub mod detection;
 pub mod detection_model;
+pub mod horizon;
+pub mod infrared;
 pub mod radar;
 
-pub use detection::{Detection, Scan};
+pub use cue::Cue;
+pub use detection::{Detection, RangeRate, Scan};
 pub use detection_model::{RadarEquation, Swerling};
-pub use radar::{Radar, RadarSpec};
+pub use infrared::{IrDetection, IrSatellite, IrSatelliteSpec, IrTarget, LosFrame};
+pub use radar::{Radar, RadarSpec, Target};

@@ -7,7 +7,9 @@
 //! outcomes, and returns a [`report::RunReport`].
 
 pub mod build;
+pub mod build_sensors;
 pub mod campaign;
+pub mod early_warning;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -12,7 +12,7 @@ use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_earth::Ecef;
 use shieldnet_fusion::PARTNER_ID_BASE;
 use shieldnet_node::{AuditSetup, EngagementOutcome, NodeEvent, NodeInput, PartyNode, Wire};
-use shieldnet_sensors::Scan;
+use shieldnet_sensors::{IrTarget, Scan, Target};
 use std::collections::BTreeMap;
 
 /// Why a run could not be made.
@@ -113,6 +113,8 @@ struct World<'a> {
     pending: Vec<Pending>,
     outcomes_due: Vec<(f64, u32, EngagementOutcome)>,
     double_engagements: u32,
+    early_warning: crate::early_warning::EarlyWarning,
+    first_ir: Vec<Vec<bool>>,
 }
 
 impl<'a> World<'a> {
@@ -140,6 +142,13 @@ impl<'a> World<'a> {
             pending: Vec::new(),
             outcomes_due: Vec::new(),
             double_engagements: 0,
+            early_warning: crate::early_warning::EarlyWarning::new(
+                s.ir_satellites.clone(),
+                np,
+                seed,
+                opts.run_index,
+            ),
+            first_ir: vec![vec![false; nt]; np],
             s,
         }
     }
@@ -186,6 +195,7 @@ impl<'a> World<'a> {
             let t = step as f64 * dt;
             self.resolve_intercepts(t, &mut pk_rng);
             self.resolve_impacts(t);
+            self.infrared(t0, t);
             let scans = self.look(t0, t, &mut radar_rngs);
             let inboxes = self.deliver(t);
             for p in 0..self.nodes.len() {
@@ -287,18 +297,54 @@ impl<'a> World<'a> {
             .map(|a| a.id.clone())
     }
 
+    /// Infrared early warning over (t0, t]: satellite looks at the boosting threats, reports arriving
+    /// by t (first report of each threat per party logged as `ir_warning`), cues for the radars.
+    fn infrared(&mut self, t0: f64, t: f64) {
+        if self.early_warning.is_empty() {
+            return;
+        }
+        let mut ew = std::mem::take(&mut self.early_warning);
+        ew.observe(t0, t, |lt| {
+            (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, lt) && self.s.threats[j].thrusting(lt))
+                .filter_map(|j| {
+                    let position = self.threat_ecef(j, lt)?;
+                    Some(IrTarget { truth: j as u32, position, thrusting: true })
+                })
+                .collect()
+        });
+        for a in ew.deliver(t) {
+            let Some(j) = a.detection.truth else { continue };
+            let (p, j) = (a.party as usize, j as usize);
+            if !self.first_ir[p][j] {
+                self.first_ir[p][j] = true;
+                let sat = ew.satellite_id(a.detection.satellite).to_string();
+                let how = if a.triangulated { "triangulated" } else { "line of sight only" };
+                let detail = format!("by {sat}, observed at {:.0} s ({how})", a.detection.time_s);
+                let subject = self.s.threats[j].id.clone();
+                self.event(a.t_s, "ir_warning", Some(p as u32), subject, detail);
+            }
+        }
+        self.early_warning = ew;
+    }
+
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
         let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.nodes.len()];
         for (r, rng) in rngs.iter_mut().enumerate() {
             let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
             for lt in times {
-                let targets: Vec<(u32, Ecef)> = (0..self.s.threats.len())
+                let targets: Vec<Target> = (0..self.s.threats.len())
                     .filter(|&j| self.alive(j, lt))
-                    .filter_map(|j| self.threat_ecef(j, lt).map(|p| (j as u32, p)))
+                    .filter_map(|j| {
+                        let th = &self.s.threats[j];
+                        let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
+                        Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
+                    })
                     .collect();
                 let radar = &self.s.radars[r];
-                let scan = radar.look(lt, &targets, rng);
+                let cue = self.early_warning.cue_for(radar.party, radar, lt);
+                let scan = radar.look_targets(lt, &targets, cue.as_ref(), rng);
                 let p = radar.party as usize;
                 let radar_id = radar.spec.id.clone();
                 for d in &scan.detections {

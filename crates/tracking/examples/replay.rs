@@ -88,6 +88,7 @@ fn main() {
             },
             sigma: [f(&d, "sigma_range_m"), f(&d, "sigma_az_mrad") * 1e-3, f(&d, "sigma_el_mrad") * 1e-3],
             truth: None,
+            range_rate: None,
         });
     }
     // Threat truth per time.

@@ -18,6 +18,7 @@
 //! assert_eq!(solve_min(&cost), Some(vec![1, 0]));
 //! ```
 
+pub mod angles;
 pub mod assignment;
 pub mod ekf;
 pub mod filter;

@@ -230,6 +230,34 @@ impl Tracker {
                         (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
                         t.adapt_noise(inn.d2, cfg);
                     }
+                    if let Some(rr) = scan.detections[j].range_rate
+                        && cfg.associator == Associator::Gnn
+                    {
+                        let o = frame.origin;
+                        match (&mut t.imm, &cfg.imm) {
+                            (Some(imm), Some(_)) => {
+                                for m in 0..crate::imm::MODES {
+                                    (imm.x[m], imm.p[m]) = measurement::update_range_rate(
+                                        &imm.x[m],
+                                        &imm.p[m],
+                                        &o,
+                                        rr.value_m_s,
+                                        rr.sigma_m_s,
+                                    );
+                                }
+                                (t.state, t.cov) = imm.combined();
+                            }
+                            _ => {
+                                (t.state, t.cov) = measurement::update_range_rate(
+                                    &t.state,
+                                    &t.cov,
+                                    &o,
+                                    rr.value_m_s,
+                                    rr.sigma_m_s,
+                                );
+                            }
+                        }
+                    }
                     used[j] = true;
                     t.updates += 1;
                     t.record_look(true, window);

@@ -8,6 +8,8 @@ use shieldnet_earth::Geodetic;
 use shieldnet_earth::constants::MEAN_RADIUS;
 use std::collections::BTreeMap;
 
+mod sensors;
+
 /// One rule broken, before it is located in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Problem {
@@ -244,7 +246,9 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
             "false alarm rate",
             "per scan",
         );
+        sensors::radar_extras(&mut c, &p, r);
     }
+    sensors::ir_satellites(&mut c, s, party_names());
 
     // [interceptor_types.*]
     for (name, t) in &s.interceptor_types {
