@@ -10,6 +10,7 @@ pub mod build;
 pub mod build_sensors;
 pub mod campaign;
 pub mod early_warning;
+pub mod party_metrics;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -115,6 +115,7 @@ struct World<'a> {
     double_engagements: u32,
     early_warning: crate::early_warning::EarlyWarning,
     first_ir: Vec<Vec<bool>>,
+    party_metrics: Vec<crate::party_metrics::Accumulator>,
 }
 
 impl<'a> World<'a> {
@@ -149,6 +150,7 @@ impl<'a> World<'a> {
                 opts.run_index,
             ),
             first_ir: vec![vec![false; nt]; np],
+            party_metrics: vec![Default::default(); np],
             s,
         }
     }
@@ -215,6 +217,7 @@ impl<'a> World<'a> {
                 self.handle_output(p as u32, t, out, &mut link_rngs);
             }
             self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
+            self.score_tracking(t);
             if self.record.is_some() {
                 self.record_truth(t);
             }
@@ -326,6 +329,33 @@ impl<'a> World<'a> {
             }
         }
         self.early_warning = ew;
+    }
+
+    /// Per-party tracking metrics every `party_metrics::INTERVAL_S`: own confirmed tracks, predicted
+    /// to the instant, against the threats flying (truth for reports only).
+    fn score_tracking(&mut self, t: f64) {
+        let k = (t / crate::party_metrics::INTERVAL_S).round();
+        if (t - k * crate::party_metrics::INTERVAL_S).abs() > 1e-9 {
+            return;
+        }
+        let truths: Vec<(u64, shieldnet_earth::Vec3)> = (0..self.s.threats.len())
+            .filter(|&j| self.alive(j, t))
+            .filter_map(|j| self.threat_ecef(j, t).map(|p| (j as u64, p.0)))
+            .collect();
+        for (p, acc) in self.party_metrics.iter_mut().enumerate() {
+            let tracks: Vec<(u64, shieldnet_earth::Vec3)> = self.nodes[p]
+                .tracker()
+                .tracks()
+                .iter()
+                .filter(|tr| tr.is_confirmed())
+                .map(|tr| {
+                    // Predicted to t with the ballistic model (a track's time is its last look's).
+                    let x = shieldnet_tracking::motion::propagate(&tr.state, t - tr.time_s);
+                    (tr.id as u64, shieldnet_earth::Vec3::new(x[0], x[1], x[2]))
+                })
+                .collect();
+            acc.step(&truths, &tracks);
+        }
     }
 
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
@@ -637,6 +667,7 @@ impl<'a> World<'a> {
                         (self.s.threats[j].id.clone(), gain)
                     })
                     .collect(),
+                tracking: self.party_metrics[p].finish(),
             })
             .collect();
         self.events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));

@@ -103,3 +103,19 @@ fn bad_sensor_tables_are_reported_with_their_field_and_what_is_valid() {
     let e = load_str(&text, "test.toml").unwrap_err();
     assert_eq!(e.field(), "radar[0].detection.range_resolution_m");
 }
+
+#[test]
+fn the_run_report_carries_each_partys_tracking_metrics() {
+    let r = run_text(builtin_source("two-radars-one-threat").unwrap());
+    let m = &r.parties[0].tracking;
+    // One threat flying ~10 … 700 s, scored every 5 s: about 140 instants.
+    assert!(m.samples > 100, "{}", m.samples);
+    // The radars hold it for most of its flight (not in the early boost, below their horizon).
+    assert!(m.siap_completeness > 0.5 && m.siap_completeness <= 1.0, "{m:?}");
+    assert!(m.siap_spuriousness < 0.1 && m.siap_position_accuracy_m < 2_000.0, "{m:?}");
+    assert!(m.ospa_mean_m > 0.0 && m.ospa_mean_m < m.cutoff_m, "{m:?}");
+    // GOSPA (p = 1) is the sum of its parts.
+    assert!(m.gospa_mean_m >= m.gospa_localisation_mean_m);
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json["parties"][0]["tracking"]["siap_longest_segment"].as_f64().unwrap() > 0.5);
+}

@@ -27,6 +27,7 @@ pub mod jpda;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
+pub mod reentry;
 pub mod sprt;
 pub mod track;
 pub mod tracker;

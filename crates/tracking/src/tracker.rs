@@ -236,7 +236,7 @@ impl Tracker {
                         let o = frame.origin;
                         match (&mut t.imm, &cfg.imm) {
                             (Some(imm), Some(_)) => {
-                                for m in 0..crate::imm::MODES {
+                                for m in 0..imm.modes() {
                                     (imm.x[m], imm.p[m]) = measurement::update_range_rate(
                                         &imm.x[m],
                                         &imm.p[m],
