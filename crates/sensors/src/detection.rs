@@ -51,4 +51,8 @@ pub struct Scan {
     pub site: Geodetic,
     /// The detections.
     pub detections: Vec<Detection>,
+    /// The window searched when the look covered only part of the volume (a cued search or a
+    /// track-mode look): a track outside it was not looked at and must not count a miss.
+    #[serde(default)]
+    pub window: Option<crate::cue::Cue>,
 }

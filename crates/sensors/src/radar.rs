@@ -53,6 +53,11 @@ pub struct RadarSpec {
     /// Range-rate noise (1σ), m/s: when present, detections also carry a measured range rate.
     #[serde(default)]
     pub sigma_range_rate_m_s: Option<f64>,
+    /// Track-mode revisit interval, s: besides the search looks every `revisit_s`, each confirmed
+    /// track of the owner gets a look in a small window around it this often (see
+    /// [`Radar::track_look_times`] and [`Radar::look_window`]).
+    #[serde(default)]
+    pub track_revisit_s: Option<f64>,
 }
 
 impl RadarSpec {
@@ -75,6 +80,7 @@ impl RadarSpec {
             detection: None,
             refraction: false,
             sigma_range_rate_m_s: None,
+            track_revisit_s: None,
         }
     }
 
@@ -159,6 +165,34 @@ impl Radar {
         (first..=last).map(move |k| k as f64 * r)
     }
 
+    /// Track-mode look times in (t0, t1]: multiples of `track_revisit_s` that are not search look
+    /// times (none without a track revisit).
+    pub fn track_look_times(&self, t0: f64, t1: f64) -> Vec<f64> {
+        let Some(r) = self.spec.track_revisit_s else { return Vec::new() };
+        let search = self.spec.revisit_s;
+        let first = (t0 / r).floor() as i64 + 1;
+        let last = (t1 / r + 1e-9).floor() as i64;
+        (first..=last)
+            .map(|k| k as f64 * r)
+            .filter(|t| {
+                let k = (t / search).round();
+                (t - k * search).abs() > 1e-9
+            })
+            .collect()
+    }
+
+    /// A track-mode look: only the window around a track is looked at, with the search dwell (no
+    /// dwell gain); false alarms scale with the window's share of the volume.
+    pub fn look_window<R: Rng + ?Sized>(
+        &self,
+        t_s: f64,
+        targets: &[Target],
+        window: &Cue,
+        rng: &mut R,
+    ) -> Scan {
+        self.look_in(t_s, targets, Some(window), false, rng)
+    }
+
     /// One look at time `t_s` over targets given as (truth index, ECEF position): visible targets are
     /// detected with probability pd (or, with a radar equation, from SNR at its default RCS), and
     /// Poisson-distributed false alarms are added.
@@ -212,6 +246,17 @@ impl Radar {
         cue: Option<&Cue>,
         rng: &mut R,
     ) -> Scan {
+        self.look_in(t_s, targets, cue, true, rng)
+    }
+
+    fn look_in<R: Rng + ?Sized>(
+        &self,
+        t_s: f64,
+        targets: &[Target],
+        cue: Option<&Cue>,
+        dwell_gain: bool,
+        rng: &mut R,
+    ) -> Scan {
         let s = &self.spec;
         let mut detections = Vec::new();
         let base_sigma = [s.sigma_range_m, s.sigma_az_rad, s.sigma_el_rad];
@@ -221,7 +266,7 @@ impl Radar {
             Some(c) => {
                 let f = (c.solid_angle_sr() / omega).min(1.0);
                 let cap = s.detection.as_ref().map_or(1.0, |d| d.max_cue_dwell_gain.max(1.0));
-                (f, (1.0 / f).min(cap))
+                (f, if dwell_gain { (1.0 / f).min(cap) } else { 1.0 })
             }
             None => (1.0, 1.0),
         };
@@ -287,7 +332,7 @@ impl Radar {
                 });
             }
         }
-        Scan { time_s: t_s, radar: self.index, site: s.site, detections }
+        Scan { time_s: t_s, radar: self.index, site: s.site, detections, window: cue.copied() }
     }
 
     fn noisy<R: Rng + ?Sized>(&self, la: LookAngles, sigma: &[f64; 3], rng: &mut R) -> LookAngles {
@@ -560,6 +605,30 @@ mod tests {
         // A target outside the cue window is not looked at.
         let off = Cue { az_rad: la.az_rad + 0.3, ..cue };
         assert!(r.look_targets(0.0, &tg, Some(&off), &mut rng).detections.iter().all(|d| d.truth.is_none()));
+    }
+
+    #[test]
+    fn track_looks_fall_between_search_looks_and_see_only_their_window() {
+        let mut spec = RadarSpec::example();
+        spec.track_revisit_s = Some(0.5);
+        spec.pd = 1.0;
+        let r = Radar::new(0, 0, spec);
+        assert_eq!(r.track_look_times(0.0, 2.5), vec![0.5, 1.0, 1.5, 2.5]);
+        assert!(radar().track_look_times(0.0, 10.0).is_empty());
+        let a = Geodetic::from_degrees(37.0, 45.0, 150e3).to_ecef();
+        let b = Geodetic::from_degrees(36.0, 44.0, 150e3).to_ecef();
+        let la = a.look_angles_from(&r.spec.site);
+        let w = Cue { az_rad: la.az_rad, el_rad: la.el_rad, half_angle_rad: 0.01 };
+        let z = Ecef(Vec3::zeros());
+        let tg = [
+            Target { truth: 0, position: a, velocity: z, rcs_m2: 1.0 },
+            Target { truth: 1, position: b, velocity: z, rcs_m2: 1.0 },
+        ];
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let scan = r.look_window(0.5, &tg, &w, &mut rng);
+        assert_eq!(scan.detections.iter().map(|d| d.truth).collect::<Vec<_>>(), vec![Some(0)]);
+        assert_eq!(scan.window, Some(w));
+        assert_eq!(r.look(2.0, &[(0, a), (1, b)], &mut rng).window, None);
     }
 
     proptest::proptest! {

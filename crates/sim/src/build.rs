@@ -192,6 +192,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     detection: r.detection.as_ref().map(crate::build_sensors::radar_equation),
                     refraction: r.refraction,
                     sigma_range_rate_m_s: r.sigma_range_rate_m_s,
+                    track_revisit_s: r.track_revisit_s,
                 },
             ))
         })

@@ -14,6 +14,7 @@ pub mod party_metrics;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod track_mode;
 pub mod world;
 
 pub use report::{RunRecord, RunReport};

@@ -358,6 +358,68 @@ impl<'a> World<'a> {
         }
     }
 
+    /// First detections (events) and recorded rows of one look of radar `r`.
+    fn note_scan(&mut self, r: usize, lt: f64, scan: &Scan) {
+        let radar = &self.s.radars[r];
+        let p = radar.party as usize;
+        let radar_id = radar.spec.id.clone();
+        for d in &scan.detections {
+            if let Some(j) = d.truth
+                && self.first_detection[p][j as usize].is_none()
+            {
+                self.first_detection[p][j as usize] = Some(lt);
+                let subject = self.s.threats[j as usize].id.clone();
+                self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
+            }
+        }
+        if let Some(rec) = &mut self.record {
+            let radar = &self.s.radars[r];
+            for d in &scan.detections {
+                rec.detections.push(DetectionRow {
+                    t_s: lt,
+                    party: self.s.parties[p].clone(),
+                    radar: radar.spec.id.clone(),
+                    range_m: d.measured.range_m,
+                    az_deg: d.measured.az_rad.to_degrees(),
+                    el_deg: d.measured.el_rad.to_degrees(),
+                    sigma_range_m: d.sigma[0],
+                    sigma_az_mrad: d.sigma[1] * 1e3,
+                    sigma_el_mrad: d.sigma[2] * 1e3,
+                    truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
+                });
+            }
+        }
+    }
+
+    /// Radar `r`'s track-mode looks in (t0, t]: one windowed look per confirmed own track inside its
+    /// volume (`sim::track_mode`).
+    fn track_looks(
+        &mut self,
+        r: usize,
+        t0: f64,
+        t: f64,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        scans: &mut [Vec<Scan>],
+    ) {
+        let p = self.s.radars[r].party as usize;
+        for lt in self.s.radars[r].track_look_times(t0, t) {
+            let targets: Vec<Target> = (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, lt))
+                .filter_map(|j| {
+                    let th = &self.s.threats[j];
+                    let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
+                    Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
+                })
+                .collect();
+            let windows = crate::track_mode::windows(&self.s.radars[r], self.nodes[p].tracker().tracks(), lt);
+            for w in windows {
+                let scan = self.s.radars[r].look_window(lt, &targets, &w, rng);
+                self.note_scan(r, lt, &scan);
+                scans[p].push(scan);
+            }
+        }
+    }
+
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
         let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.nodes.len()];
@@ -376,35 +438,10 @@ impl<'a> World<'a> {
                 let cue = self.early_warning.cue_for(radar.party, radar, lt);
                 let scan = radar.look_targets(lt, &targets, cue.as_ref(), rng);
                 let p = radar.party as usize;
-                let radar_id = radar.spec.id.clone();
-                for d in &scan.detections {
-                    if let Some(j) = d.truth
-                        && self.first_detection[p][j as usize].is_none()
-                    {
-                        self.first_detection[p][j as usize] = Some(lt);
-                        let subject = self.s.threats[j as usize].id.clone();
-                        self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
-                    }
-                }
-                if let Some(rec) = &mut self.record {
-                    let radar = &self.s.radars[r];
-                    for d in &scan.detections {
-                        rec.detections.push(DetectionRow {
-                            t_s: lt,
-                            party: self.s.parties[p].clone(),
-                            radar: radar.spec.id.clone(),
-                            range_m: d.measured.range_m,
-                            az_deg: d.measured.az_rad.to_degrees(),
-                            el_deg: d.measured.el_rad.to_degrees(),
-                            sigma_range_m: d.sigma[0],
-                            sigma_az_mrad: d.sigma[1] * 1e3,
-                            sigma_el_mrad: d.sigma[2] * 1e3,
-                            truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
-                        });
-                    }
-                }
+                self.note_scan(r, lt, &scan);
                 scans[p].push(scan);
             }
+            self.track_looks(r, t0, t, rng, &mut scans);
         }
         for s in &mut scans {
             s.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.radar.cmp(&b.radar)));

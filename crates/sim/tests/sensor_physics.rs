@@ -119,3 +119,34 @@ fn the_run_report_carries_each_partys_tracking_metrics() {
     let json = serde_json::to_value(&r).unwrap();
     assert!(json["parties"][0]["tracking"]["siap_longest_segment"].as_f64().unwrap() > 0.5);
 }
+
+#[test]
+fn track_mode_revisits_look_at_confirmed_tracks_between_search_looks() {
+    let base = builtin_source("two-radars-one-threat").unwrap();
+    // The Ankara radar searches every 2 s; with track mode every 0.5 s its confirmed track is
+    // looked at three more times per search interval.
+    let with_track = base.replacen("revisit_s = 2.0\n", "revisit_s = 2.0\ntrack_revisit_s = 0.5\n", 1);
+    assert_ne!(with_track, base);
+    let count = |text: &str| {
+        let s = load_str(text, "t.toml").unwrap();
+        let (report, rec) = run(&s, &RunOptions { record: true, ..RunOptions::default() }).unwrap();
+        let rows: Vec<f64> =
+            rec.unwrap().detections.iter().filter(|d| d.radar == "sband-ankara").map(|d| d.t_s).collect();
+        (report, rows)
+    };
+    let (_, search) = count(base);
+    let (report, both) = count(&with_track);
+    let off_grid = both.iter().filter(|t| (*t / 2.0 - (*t / 2.0).round()).abs() > 1e-9).count();
+    assert!(search.iter().all(|t| (t / 2.0 - (t / 2.0).round()).abs() < 1e-9));
+    // Off-grid (track-mode) detections: 3 per 2 s while the track is confirmed and visible, Pd 0.9.
+    assert!(
+        off_grid as f64 > 1.5 * search.len() as f64,
+        "{off_grid} track-mode vs {} search detections",
+        search.len()
+    );
+    assert!(report.parties[0].tracking.siap_completeness > 0.5);
+    let bad = base.replacen("revisit_s = 2.0\n", "revisit_s = 2.0\ntrack_revisit_s = 3.0\n", 1);
+    let e = load_str(&bad, "t.toml").unwrap_err();
+    assert_eq!(e.field(), "radar[1].track_revisit_s");
+    assert_eq!(e.hint(), "expected a value in (0, 2) s");
+}

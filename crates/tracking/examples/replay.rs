@@ -132,6 +132,7 @@ fn main() {
                 radar: ri as u32,
                 site: radars[ri].1.spec.site,
                 detections: dets.get(&(ri, (t * 1000.0).round() as i64)).cloned().unwrap_or_default(),
+                window: None,
             })
             .collect();
         total_scans += scans.len();

@@ -120,6 +120,10 @@ pub struct Radar {
     /// Range-rate noise (1σ), m/s: when given, detections also measure range rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sigma_range_rate_m_s: Option<f64>,
+    /// Track-mode revisit, s: each confirmed own track inside the volume also gets a look in a small
+    /// window around it this often (shorter than `revisit_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track_revisit_s: Option<f64>,
     /// Radar equation and detector (Pd, false alarms and noise from SNR instead of `pd`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection: Option<RadarDetection>,

@@ -10,6 +10,17 @@ pub(super) fn radar_extras(c: &mut Checker, p: &FieldPath, r: &Radar) {
     if let Some(v) = r.sigma_range_rate_m_s {
         c.number(p.key("sigma_range_rate_m_s"), v, POSITIVE, "range-rate noise", "m/s");
     }
+    if let Some(v) = r.track_revisit_s
+        && c.number(p.key("track_revisit_s"), v, POSITIVE, "track revisit time", "s")
+        && r.revisit_s > 0.0
+        && v >= r.revisit_s
+    {
+        c.push(
+            p.key("track_revisit_s"),
+            format!("track revisit {v} s is not shorter than the search revisit {} s", r.revisit_s),
+            format!("expected a value in (0, {}) s", r.revisit_s),
+        );
+    }
     let Some(d) = &r.detection else { return };
     let p = p.key("detection");
     c.number(p.key("power_aperture_w_m2"), d.power_aperture_w_m2, POSITIVE, "power-aperture product", "W·m²");
