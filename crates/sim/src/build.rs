@@ -26,6 +26,22 @@ pub struct ThreatSpec {
     pub aim: Geodetic,
     /// The trajectory.
     pub trajectory: Trajectory,
+    /// Radar cross-section while boosting (booster attached), m².
+    pub rcs_booster_m2: f64,
+    /// Radar cross-section after burnout (reentry vehicle), m².
+    pub rcs_rv_m2: f64,
+}
+
+impl ThreatSpec {
+    /// Whether its motor burns at `t_s` (between launch and burnout).
+    pub fn thrusting(&self, t_s: f64) -> bool {
+        t_s >= self.trajectory.launch_time_s() && t_s < self.trajectory.burnout_time_s()
+    }
+
+    /// Radar cross-section at `t_s`: the booster's until burnout, the reentry vehicle's after.
+    pub fn rcs_m2(&self, t_s: f64) -> f64 {
+        if t_s < self.trajectory.burnout_time_s() { self.rcs_booster_m2 } else { self.rcs_rv_m2 }
+    }
 }
 
 /// A battery in the world.
@@ -73,6 +89,8 @@ pub struct Setup {
     pub threats: Vec<ThreatSpec>,
     /// Radars.
     pub radars: Vec<Radar>,
+    /// Infrared early-warning satellites.
+    pub ir_satellites: Vec<shieldnet_sensors::IrSatellite>,
     /// Batteries.
     pub batteries: Vec<BatterySpec>,
     /// Defended assets.
@@ -140,7 +158,15 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             let t0 = raid.time_s + k as f64 * raid.spacing_s;
             let trajectory = fly_threat(&launch, &aim, t0, &boost, &rotation)
                 .map_err(|source| SimError::Flight { threat: id.clone(), source })?;
-            threats.push(ThreatSpec { id, raid: raid.id.clone(), launch, aim, trajectory });
+            threats.push(ThreatSpec {
+                id,
+                raid: raid.id.clone(),
+                launch,
+                aim,
+                trajectory,
+                rcs_booster_m2: mt.rcs_booster_m2,
+                rcs_rv_m2: mt.rcs_rv_m2,
+            });
         }
     }
     let radars: Vec<Radar> = scn
@@ -165,7 +191,10 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     sigma_el_rad: r.sigma_el_mrad * 1e-3,
                     pd: r.pd,
                     false_alarms_per_scan: r.false_alarms_per_scan,
-                    detection: None,
+                    detection: r.detection.as_ref().map(crate::build_sensors::radar_equation),
+                    refraction: r.refraction,
+                    sigma_range_rate_m_s: r.sigma_range_rate_m_s,
+                    track_revisit_s: r.track_revisit_s,
                 },
             ))
         })
@@ -272,7 +301,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             audit: None,
         })
         .collect();
-    Ok(Setup { rotation, parties, threats, radars, batteries, assets, agreements, nodes })
+    let ir_satellites = crate::build_sensors::ir_satellites(scn, &parties)?;
+    Ok(Setup { rotation, parties, threats, radars, ir_satellites, batteries, assets, agreements, nodes })
 }
 
 /// Julian date of a TOML datetime with date, time and offset (e.g. `2015-06-01T12:00:00Z`).

@@ -8,11 +8,15 @@
 
 pub mod battle_setup;
 pub mod build;
+pub mod build_sensors;
 pub mod campaign;
 pub mod independence;
+pub mod early_warning;
+pub mod party_metrics;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod track_mode;
 pub mod world;
 
 pub use report::{RunRecord, RunReport};

@@ -71,6 +71,9 @@ pub struct PartyReport {
     /// Seconds by which partner data put each threat into the picture before the party's own track
     /// did (null where it never had an own track; 0 where own sensors were first).
     pub warning_gained_s: BTreeMap<String, Option<f64>>,
+    /// Tracking quality of its own tracker (OSPA, GOSPA, SIAP; see `party_metrics`).
+    #[serde(default)]
+    pub tracking: crate::party_metrics::TrackingMetrics,
 }
 
 /// One entry of the event log.

@@ -12,7 +12,7 @@ use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_earth::Ecef;
 use shieldnet_fusion::PARTNER_ID_BASE;
 use shieldnet_node::{AuditSetup, EngagementOutcome, NodeEvent, NodeInput, PartyNode, Wire};
-use shieldnet_sensors::Scan;
+use shieldnet_sensors::{IrTarget, Scan, Target};
 use std::collections::BTreeMap;
 
 /// Why a run could not be made.
@@ -126,6 +126,9 @@ struct World<'a> {
     pending: Vec<Pending>,
     outcomes_due: Vec<(f64, u32, EngagementOutcome)>,
     double_engagements: u32,
+    early_warning: crate::early_warning::EarlyWarning,
+    first_ir: Vec<Vec<bool>>,
+    party_metrics: Vec<crate::party_metrics::Accumulator>,
 }
 
 impl<'a> World<'a> {
@@ -153,6 +156,14 @@ impl<'a> World<'a> {
             pending: Vec::new(),
             outcomes_due: Vec::new(),
             double_engagements: 0,
+            early_warning: crate::early_warning::EarlyWarning::new(
+                s.ir_satellites.clone(),
+                np,
+                seed,
+                opts.run_index,
+            ),
+            first_ir: vec![vec![false; nt]; np],
+            party_metrics: vec![Default::default(); np],
             s,
         }
     }
@@ -199,6 +210,7 @@ impl<'a> World<'a> {
             let t = step as f64 * dt;
             self.resolve_intercepts(t, &mut pk_rng);
             self.resolve_impacts(t);
+            self.infrared(t0, t);
             let scans = self.look(t0, t, &mut radar_rngs);
             let inboxes = self.deliver(t);
             for p in 0..self.nodes.len() {
@@ -218,6 +230,7 @@ impl<'a> World<'a> {
                 self.handle_output(p as u32, t, out, &mut link_rngs);
             }
             self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
+            self.score_tracking(t);
             if self.record.is_some() {
                 self.record_truth(t);
             }
@@ -300,48 +313,148 @@ impl<'a> World<'a> {
             .map(|a| a.id.clone())
     }
 
+    /// Infrared early warning over (t0, t]: satellite looks at the boosting threats, reports arriving
+    /// by t (first report of each threat per party logged as `ir_warning`), cues for the radars.
+    fn infrared(&mut self, t0: f64, t: f64) {
+        if self.early_warning.is_empty() {
+            return;
+        }
+        let mut ew = std::mem::take(&mut self.early_warning);
+        ew.observe(t0, t, |lt| {
+            (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, lt) && self.s.threats[j].thrusting(lt))
+                .filter_map(|j| {
+                    let position = self.threat_ecef(j, lt)?;
+                    Some(IrTarget { truth: j as u32, position, thrusting: true })
+                })
+                .collect()
+        });
+        for a in ew.deliver(t) {
+            let Some(j) = a.detection.truth else { continue };
+            let (p, j) = (a.party as usize, j as usize);
+            if !self.first_ir[p][j] {
+                self.first_ir[p][j] = true;
+                let sat = ew.satellite_id(a.detection.satellite).to_string();
+                let how = if a.triangulated { "triangulated" } else { "line of sight only" };
+                let detail = format!("by {sat}, observed at {:.0} s ({how})", a.detection.time_s);
+                let subject = self.s.threats[j].id.clone();
+                self.event(a.t_s, "ir_warning", Some(p as u32), subject, detail);
+            }
+        }
+        self.early_warning = ew;
+    }
+
+    /// Per-party tracking metrics every `party_metrics::INTERVAL_S`: own confirmed tracks, predicted
+    /// to the instant, against the threats flying (truth for reports only).
+    fn score_tracking(&mut self, t: f64) {
+        let k = (t / crate::party_metrics::INTERVAL_S).round();
+        if (t - k * crate::party_metrics::INTERVAL_S).abs() > 1e-9 {
+            return;
+        }
+        let truths: Vec<(u64, shieldnet_earth::Vec3)> = (0..self.s.threats.len())
+            .filter(|&j| self.alive(j, t))
+            .filter_map(|j| self.threat_ecef(j, t).map(|p| (j as u64, p.0)))
+            .collect();
+        for (p, acc) in self.party_metrics.iter_mut().enumerate() {
+            let tracks: Vec<(u64, shieldnet_earth::Vec3)> = self.nodes[p]
+                .tracker()
+                .tracks()
+                .iter()
+                .filter(|tr| tr.is_confirmed())
+                .map(|tr| {
+                    // Predicted to t with the ballistic model (a track's time is its last look's).
+                    let x = shieldnet_tracking::motion::propagate(&tr.state, t - tr.time_s);
+                    (tr.id as u64, shieldnet_earth::Vec3::new(x[0], x[1], x[2]))
+                })
+                .collect();
+            acc.step(&truths, &tracks);
+        }
+    }
+
+    /// First detections (events) and recorded rows of one look of radar `r`.
+    fn note_scan(&mut self, r: usize, lt: f64, scan: &Scan) {
+        let radar = &self.s.radars[r];
+        let p = radar.party as usize;
+        let radar_id = radar.spec.id.clone();
+        for d in &scan.detections {
+            if let Some(j) = d.truth
+                && self.first_detection[p][j as usize].is_none()
+            {
+                self.first_detection[p][j as usize] = Some(lt);
+                let subject = self.s.threats[j as usize].id.clone();
+                self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
+            }
+        }
+        if let Some(rec) = &mut self.record {
+            let radar = &self.s.radars[r];
+            for d in &scan.detections {
+                rec.detections.push(DetectionRow {
+                    t_s: lt,
+                    party: self.s.parties[p].clone(),
+                    radar: radar.spec.id.clone(),
+                    range_m: d.measured.range_m,
+                    az_deg: d.measured.az_rad.to_degrees(),
+                    el_deg: d.measured.el_rad.to_degrees(),
+                    sigma_range_m: d.sigma[0],
+                    sigma_az_mrad: d.sigma[1] * 1e3,
+                    sigma_el_mrad: d.sigma[2] * 1e3,
+                    truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
+                });
+            }
+        }
+    }
+
+    /// Radar `r`'s track-mode looks in (t0, t]: one windowed look per confirmed own track inside its
+    /// volume (`sim::track_mode`).
+    fn track_looks(
+        &mut self,
+        r: usize,
+        t0: f64,
+        t: f64,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        scans: &mut [Vec<Scan>],
+    ) {
+        let p = self.s.radars[r].party as usize;
+        for lt in self.s.radars[r].track_look_times(t0, t) {
+            let targets: Vec<Target> = (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, lt))
+                .filter_map(|j| {
+                    let th = &self.s.threats[j];
+                    let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
+                    Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
+                })
+                .collect();
+            let windows = crate::track_mode::windows(&self.s.radars[r], self.nodes[p].tracker().tracks(), lt);
+            for w in windows {
+                let scan = self.s.radars[r].look_window(lt, &targets, &w, rng);
+                self.note_scan(r, lt, &scan);
+                scans[p].push(scan);
+            }
+        }
+    }
+
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
         let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.nodes.len()];
         for (r, rng) in rngs.iter_mut().enumerate() {
             let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
             for lt in times {
-                let targets: Vec<(u32, Ecef)> = (0..self.s.threats.len())
+                let targets: Vec<Target> = (0..self.s.threats.len())
                     .filter(|&j| self.alive(j, lt))
-                    .filter_map(|j| self.threat_ecef(j, lt).map(|p| (j as u32, p)))
+                    .filter_map(|j| {
+                        let th = &self.s.threats[j];
+                        let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
+                        Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
+                    })
                     .collect();
                 let radar = &self.s.radars[r];
-                let scan = radar.look(lt, &targets, rng);
+                let cue = self.early_warning.cue_for(radar.party, radar, lt);
+                let scan = radar.look_targets(lt, &targets, cue.as_ref(), rng);
                 let p = radar.party as usize;
-                let radar_id = radar.spec.id.clone();
-                for d in &scan.detections {
-                    if let Some(j) = d.truth
-                        && self.first_detection[p][j as usize].is_none()
-                    {
-                        self.first_detection[p][j as usize] = Some(lt);
-                        let subject = self.s.threats[j as usize].id.clone();
-                        self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
-                    }
-                }
-                if let Some(rec) = &mut self.record {
-                    let radar = &self.s.radars[r];
-                    for d in &scan.detections {
-                        rec.detections.push(DetectionRow {
-                            t_s: lt,
-                            party: self.s.parties[p].clone(),
-                            radar: radar.spec.id.clone(),
-                            range_m: d.measured.range_m,
-                            az_deg: d.measured.az_rad.to_degrees(),
-                            el_deg: d.measured.el_rad.to_degrees(),
-                            sigma_range_m: d.sigma[0],
-                            sigma_az_mrad: d.sigma[1] * 1e3,
-                            sigma_el_mrad: d.sigma[2] * 1e3,
-                            truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
-                        });
-                    }
-                }
+                self.note_scan(r, lt, &scan);
                 scans[p].push(scan);
             }
+            self.track_looks(r, t0, t, rng, &mut scans);
         }
         for s in &mut scans {
             s.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.radar.cmp(&b.radar)));
@@ -607,6 +720,7 @@ impl<'a> World<'a> {
                         (self.s.threats[j].id.clone(), gain)
                     })
                     .collect(),
+                tracking: self.party_metrics[p].finish(),
             })
             .collect();
         self.events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));

@@ -74,6 +74,7 @@ mod builtin;
 mod error;
 mod locate;
 pub mod schema;
+mod schema_sensors;
 mod validate;
 
 pub use builtin::{builtin_description, builtin_names, builtin_source};

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use super::schema_sensors::{IrSatellite, RadarDetection};
+
 /// A whole scenario as written in a `.toml` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,6 +18,9 @@ pub struct Scenario {
     /// Ground or ship-borne radars.
     #[serde(rename = "radar", default)]
     pub radars: Vec<Radar>,
+    /// Space-based infrared early-warning satellites.
+    #[serde(rename = "ir_satellite", default, skip_serializing_if = "Vec::is_empty")]
+    pub ir_satellites: Vec<IrSatellite>,
     /// Interceptor types by name.
     #[serde(default)]
     pub interceptor_types: BTreeMap<String, InterceptorType>,
@@ -152,6 +157,19 @@ pub struct Radar {
     /// Mean number of false alarms per look over the whole searched volume.
     #[serde(default)]
     pub false_alarms_per_scan: f64,
+    /// Horizon and elevation mask with standard (4/3-Earth) refraction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refraction: bool,
+    /// Range-rate noise (1σ), m/s: when given, detections also measure range rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma_range_rate_m_s: Option<f64>,
+    /// Track-mode revisit, s: each confirmed own track inside the volume also gets a look in a small
+    /// window around it this often (shorter than `revisit_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track_revisit_s: Option<f64>,
+    /// Radar equation and detector (Pd, false alarms and noise from SNR instead of `pd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection: Option<RadarDetection>,
 }
 
 /// `[interceptor_types.NAME]`: a simple fly-out model of an interceptor.

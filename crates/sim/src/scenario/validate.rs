@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 #[path = "validate_battle.rs"]
 mod battle;
+mod sensors;
 
 /// One rule broken, before it is located in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,7 +248,9 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
             "false alarm rate",
             "per scan",
         );
+        sensors::radar_extras(&mut c, &p, r);
     }
+    sensors::ir_satellites(&mut c, s, party_names());
 
     // [interceptor_types.*]
     for (name, t) in &s.interceptor_types {
