@@ -11,7 +11,9 @@
 //! go.
 
 pub mod config;
+pub mod degrade;
 pub mod events;
+pub mod launch_warning;
 pub mod party_node;
 
 pub use config::{AuditSetup, NodeConfig, Policy, ShareFilter, ShareTo};

@@ -8,9 +8,11 @@
 
 pub mod build;
 pub mod campaign;
+pub mod compare;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sharing_metrics;
 pub mod world;
 
 pub use report::{RunRecord, RunReport};
