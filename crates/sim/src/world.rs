@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The cooperation mode is not implemented yet.
-    #[error("cooperation mode {0} is not implemented yet; use M0, M2 or M3")]
+    #[error("cooperation mode {0} is not implemented yet; use M0, M1, M2 or M3")]
     UnsupportedMode(String),
     /// A threat's trajectory could not be flown.
     #[error("threat {threat}: {source}")]
