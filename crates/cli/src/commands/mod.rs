@@ -6,6 +6,7 @@ mod campaign;
 mod compare_modes;
 mod export;
 mod merge;
+mod reach;
 mod run;
 mod scenario_source;
 mod scenarios;
@@ -50,6 +51,9 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Export one run directory as CZML (CesiumJS), KML (Google Earth) and/or GeoJSON (QGIS).
     Export(export::ExportArgs),
+    /// Which threat trajectories interceptor sites can reach (transparency analysis; default study
+    /// russia-us): sweeps burnout speed, delay and basing; --json, --csv, --map, --chart, --explain.
+    Reach(reach::ReachArgs),
     /// Serve a page on localhost that shows one run directory (map, tracks, time slider).
     View(view::ViewArgs),
 }
@@ -69,5 +73,6 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Merge(args) => merge::execute(args),
         Command::Export(args) => export::execute(args),
         Command::View(args) => view::execute(args),
+        Command::Reach(args) => reach::execute(args),
     }
 }
