@@ -12,7 +12,9 @@
 
 pub mod battle;
 pub mod config;
+pub mod degrade;
 pub mod events;
+pub mod launch_warning;
 pub mod party_node;
 
 pub use battle::BattleConfig;

@@ -97,15 +97,27 @@ pub struct PartyNode {
     audit: Option<NodeAudit>,
     rejected: BTreeMap<String, u32>,
     audit_failures: u32,
+    /// Launch notices this node sent (M1), and the own tracks they came from.
+    notices: crate::launch_warning::NoticeLog,
+    /// Launch notices received from partners: (sender, notice, time received).
+    warnings: Vec<(String, shieldnet_fusion::LaunchNotice, f64)>,
+    /// Noise stream per outgoing agreement (precision degradation).
+    share_rngs: Vec<rand_chacha::ChaCha8Rng>,
 }
 
 impl PartyNode {
     /// A node at the start of a run.
     pub fn new(cfg: NodeConfig) -> Self {
         let tracker = Tracker::new(cfg.tracker.clone());
-        let fuser = Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s);
+        let fuser =
+            Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s).with_rule(cfg.fusion);
         let batteries = cfg.batteries.clone();
         let last_share_s = vec![f64::NEG_INFINITY; cfg.share.len()];
+        let share_rngs = cfg
+            .share
+            .iter()
+            .map(|s| <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(s.noise_seed))
+            .collect();
         let audit = cfg.audit.clone().and_then(|setup| {
             let log = LogBuilder::new(setup.keys.clone(), LogConfig::default(), 0.0).ok()?;
             let guard = ReplayGuard::new(setup.max_message_age_s, 1.0);
@@ -125,6 +137,9 @@ impl PartyNode {
             audit,
             rejected: BTreeMap::new(),
             audit_failures: 0,
+            notices: Default::default(),
+            warnings: Vec::new(),
+            share_rngs,
         }
     }
 
@@ -262,6 +277,7 @@ impl PartyNode {
                 self.reacquire(k, &picture);
             }
         }
+        self.warn_launches(now, &mut out);
         self.share_tracks(now, &mut out);
         self.launch_due(now, &picture, &mut out);
         self.update_aims(now, &picture, &mut out);
@@ -333,6 +349,7 @@ impl PartyNode {
                         );
                     }
                 }
+                Body::LaunchNotice(n) => self.warnings.push((m.sender.clone(), n.clone(), now)),
                 Body::KillAssessment(k) => {
                     self.partner_claims.remove(&(m.sender.clone(), k.engagement_id));
                     if k.killed {
@@ -364,6 +381,29 @@ impl PartyNode {
         }
     }
 
+    /// Launch notices received from partners so far: (sender, notice, time received).
+    pub fn launch_warnings(&self) -> &[(String, shieldnet_fusion::LaunchNotice, f64)] {
+        &self.warnings
+    }
+
+    /// Sends a launch notice for each new launch seen by own confirmed tracks, to every partner whose
+    /// agreement carries launch notices.
+    fn warn_launches(&mut self, now: f64, out: &mut NodeOutput) {
+        if !self.cfg.share.iter().any(|s| s.launch_notices) {
+            return;
+        }
+        let fresh = self.notices.new_notices(self.tracker.tracks());
+        for n in fresh {
+            let targets: Vec<String> =
+                self.cfg.share.iter().filter(|s| s.launch_notices).map(|s| s.to.clone()).collect();
+            for to in targets {
+                let message = self.next_message(now, Body::LaunchNotice(n.clone()));
+                let wire = self.wire(&to, message, now);
+                out.outgoing.push(Outgoing { to, wire });
+            }
+        }
+    }
+
     fn share_tracks(&mut self, now: f64, out: &mut NodeOutput) {
         for k in 0..self.cfg.share.len() {
             let share = &self.cfg.share[k];
@@ -373,14 +413,22 @@ impl PartyNode {
             self.last_share_s[k] = now;
             let to = share.to.clone();
             // All confirmed tracks of this reporting instant travel together (one signature per batch).
+            let sigma = share.position_sigma_m;
+            let rng = &mut self.share_rngs[k];
             let reports: Vec<TimedTrackReport> = self
                 .tracker
                 .tracks()
                 .iter()
-                .filter(|t| t.is_confirmed() && share.filter.admits(&t.position().to_geodetic()))
-                .map(|t| TimedTrackReport {
-                    time_of_validity_s: t.time_s,
-                    report: TrackReport::new(t.id, &t.state, &t.cov),
+                .filter(|t| t.is_confirmed() && share.filter.admits_state(&t.state))
+                .map(|t| {
+                    let report = match sigma {
+                        Some(s) => {
+                            let (x, p) = crate::degrade::degrade(&t.state, &t.cov, s, rng);
+                            TrackReport::new(t.id, &x, &p)
+                        }
+                        None => TrackReport::new(t.id, &t.state, &t.cov),
+                    };
+                    TimedTrackReport { time_of_validity_s: t.time_s, report }
                 })
                 .collect();
             for chunk in reports.chunks(MAX_REPORTS_PER_MESSAGE) {

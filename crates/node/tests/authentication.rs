@@ -19,6 +19,7 @@ fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
         share: vec![],
         policy: Policy { defend_partners: true, coordinate: true },
         tracker: TrackerConfig::default(),
+        fusion: Default::default(),
         decision_interval_s: 4.0,
         coordination_hold_s: 5.0,
         partner_track_max_age_s: 10.0,

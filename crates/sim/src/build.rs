@@ -64,6 +64,8 @@ pub struct Agreement {
     pub from: u32,
     /// Receiver.
     pub to: u32,
+    /// Launch notices flow.
+    pub launch_notices: bool,
     /// Track reports flow.
     pub tracks: bool,
     /// Engagement announcements and kill assessments flow.
@@ -76,6 +78,10 @@ pub struct Agreement {
     pub loss: f64,
     /// Which tracks may flow.
     pub filter: ShareFilter,
+    /// Extra delay per message, uniform in [0, jitter_s], s.
+    pub jitter_s: f64,
+    /// Shared position accuracy (precision degradation), m.
+    pub position_sigma_m: Option<f64>,
 }
 
 /// Everything the world needs.
@@ -114,7 +120,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
     };
     let mode = scn.cooperation.mode;
     let policy = match mode {
-        Mode::M0 | Mode::M2 => Policy { defend_partners: false, coordinate: false },
+        Mode::M0 | Mode::M1 | Mode::M2 => Policy { defend_partners: false, coordinate: false },
         Mode::M3 => Policy { defend_partners: true, coordinate: true },
         // M4: sector authority replaces announcements; M5: one manager, nothing to deconflict.
         Mode::M4 | Mode::M5 => Policy { defend_partners: true, coordinate: false },
@@ -240,7 +246,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                 Ok(Agreement {
                     from: party_index(&s.from)?,
                     to: party_index(&s.to)?,
-                    tracks: s.what.contains(&SharedKind::Tracks),
+                    launch_notices: s.what.contains(&SharedKind::LaunchNotices),
+                    tracks: mode >= Mode::M2 && s.what.contains(&SharedKind::Tracks),
                     engagements: mode >= Mode::M3 && s.what.contains(&SharedKind::Engagements),
                     interval_s: s.interval_s,
                     latency_s: s.latency_s,
@@ -251,7 +258,10 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                             .as_ref()
                             .map(|r| r.iter().map(|v| (v[0].to_radians(), v[1].to_radians())).collect()),
                         min_altitude_m: s.min_altitude_km.map(|h| h * 1e3),
+                        threat_class_only: s.threat_class_only,
                     },
+                    jitter_s: s.jitter_s,
+                    position_sigma_m: s.position_sigma_m,
                 })
             })
             .collect::<Result<_, SimError>>()?,
@@ -260,7 +270,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
         crate::battle_setup::share_everything(&mut agreements);
     }
     let battle = crate::battle_setup::battle_config(scn, rotation, &parties)?;
-    let max_latency = agreements.iter().map(|a| a.latency_s).fold(0.0, f64::max);
+    let max_latency = agreements.iter().map(|a| a.latency_s + a.jitter_s).fold(0.0, f64::max);
     let max_interval = agreements.iter().map(|a| a.interval_s).fold(0.0, f64::max);
     let dt = scn.scenario.time_step_s;
     let t = &scn.tracking;
@@ -285,14 +295,18 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                 .filter(|a| a.from == p)
                 .map(|a| ShareTo {
                     to: parties[a.to as usize].clone(),
+                    launch_notices: a.launch_notices,
                     tracks: a.tracks,
                     engagements: a.engagements,
                     interval_s: a.interval_s,
                     filter: a.filter.clone(),
+                    position_sigma_m: a.position_sigma_m,
+                    noise_seed: 0,
                 })
                 .collect(),
             policy,
             tracker: tracker.clone(),
+            fusion: fusion_rule(&scn.parties[p as usize]),
             decision_interval_s: 4.0f64.max(dt),
             coordination_hold_s: max_latency + 2.0 * dt,
             // A partner track not refreshed for three report intervals (plus latency) is taken as
@@ -303,6 +317,20 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
         .collect();
     let ir_satellites = crate::build_sensors::ir_satellites(scn, &parties)?;
     Ok(Setup { rotation, parties, threats, radars, ir_satellites, batteries, assets, agreements, nodes })
+}
+
+/// The fusion rule a `[[party]]` chose.
+fn fusion_rule(party: &crate::scenario::schema::Party) -> shieldnet_fusion::FusionRule {
+    use crate::scenario::schema::FusionChoice;
+    use shieldnet_fusion::FusionRule;
+    match party.fusion {
+        FusionChoice::CiTrace => FusionRule::CiTrace,
+        FusionChoice::CiDeterminant => FusionRule::CiDeterminant,
+        FusionChoice::Naive => FusionRule::Naive,
+        FusionChoice::BarShalomCampo => {
+            FusionRule::BarShalomCampo { correlation: party.fusion_correlation.unwrap_or(0.0) }
+        }
+    }
 }
 
 /// Julian date of a TOML datetime with date, time and offset (e.g. `2015-06-01T12:00:00Z`).

@@ -10,12 +10,14 @@ pub mod battle_setup;
 pub mod build;
 pub mod build_sensors;
 pub mod campaign;
-pub mod independence;
+pub mod compare;
 pub mod early_warning;
+pub mod independence;
 pub mod party_metrics;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sharing_metrics;
 pub mod track_mode;
 pub mod world;
 

@@ -7,6 +7,7 @@ use crate::report::{
 };
 use crate::rng::stream;
 use crate::scenario::Scenario;
+use crate::sharing_metrics::{Commonality, threat_of_notice, wire_kind};
 use rand::RngExt;
 use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_earth::Ecef;
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The cooperation mode is not implemented yet.
-    #[error("cooperation mode {0} is not implemented yet; use M0, M2, M3, M4 or M5")]
+    #[error("cooperation mode {0} is not implemented yet; use M0, M1, M2, M3, M4 or M5")]
     UnsupportedMode(String),
     /// A threat's trajectory could not be flown.
     #[error("threat {threat}: {source}")]
@@ -90,6 +91,7 @@ pub fn run_prepared(
 ) -> Result<(RunReport, Option<RunRecord>), SimError> {
     let mut setup = setup.clone();
     let seed = opts.seed.unwrap_or(scn.scenario.seed);
+    seed_share_noise(&mut setup, seed, opts.run_index);
     if opts.audit {
         let keys: Vec<PartyKeys> = setup
             .parties
@@ -103,6 +105,22 @@ pub fn run_prepared(
         }
     }
     Ok(World::new(scn, setup, seed, opts).run())
+}
+
+/// Seeds each agreement's precision-degradation noise from the run's `share-noise` stream of that
+/// agreement.
+fn seed_share_noise(setup: &mut Setup, seed: u64, run: u64) {
+    use rand::Rng;
+    for node in &mut setup.nodes {
+        for share in &mut node.share {
+            let k = setup.agreements.iter().position(|a| {
+                a.from == node.party_index && setup.parties.get(a.to as usize) == Some(&share.to)
+            });
+            if let Some(k) = k {
+                share.noise_seed = stream(seed, run, "share-noise", k as u64).next_u64();
+            }
+        }
+    }
 }
 
 struct World<'a> {
@@ -129,6 +147,17 @@ struct World<'a> {
     early_warning: crate::early_warning::EarlyWarning,
     first_ir: Vec<Vec<bool>>,
     party_metrics: Vec<crate::party_metrics::Accumulator>,
+    /// First launch warning per party per threat.
+    first_warning: Vec<Vec<Option<f64>>>,
+    /// Launch warnings of each node already looked at.
+    warnings_seen: Vec<usize>,
+    /// Messages received per party by kind.
+    received_by_kind: Vec<BTreeMap<String, u32>>,
+    /// Position error at each party's first launch at each threat: [threat][party].
+    handover_error: Vec<Vec<Option<f64>>>,
+    /// This step's picture position of each threat per party: [party][threat].
+    held: Vec<Vec<Option<nalgebra::Vector3<f64>>>>,
+    commonality: Commonality,
 }
 
 impl<'a> World<'a> {
@@ -164,6 +193,12 @@ impl<'a> World<'a> {
             ),
             first_ir: vec![vec![false; nt]; np],
             party_metrics: vec![Default::default(); np],
+            first_warning: vec![vec![None; nt]; np],
+            warnings_seen: vec![0; np],
+            received_by_kind: vec![BTreeMap::new(); np],
+            handover_error: vec![vec![None; np]; nt],
+            held: vec![vec![None; nt]; np],
+            commonality: Commonality::new(np),
             s,
         }
     }
@@ -227,7 +262,15 @@ impl<'a> World<'a> {
                     outcomes: &outcomes,
                 });
                 self.received[p] += inboxes[p].len() as u32;
+                for w in &inboxes[p] {
+                    *self.received_by_kind[p].entry(wire_kind(w).to_string()).or_default() += 1;
+                }
                 self.handle_output(p as u32, t, out, &mut link_rngs);
+                self.note_warnings(p);
+            }
+            self.commonality.add_step(&self.held);
+            for h in &mut self.held {
+                h.fill(None);
             }
             self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
             self.score_tracking(t);
@@ -236,6 +279,30 @@ impl<'a> World<'a> {
             }
         }
         self.finish()
+    }
+
+    /// Attributes launch notices newly received by party `p` to threats (truth, for reports only).
+    fn note_warnings(&mut self, p: usize) {
+        let warnings = self.nodes[p].launch_warnings();
+        let fresh: Vec<(f64, Option<usize>, String)> = warnings[self.warnings_seen[p]..]
+            .iter()
+            .map(|(from, n, t)| (*t, threat_of_notice(n, &self.s.threats), from.clone()))
+            .collect();
+        self.warnings_seen[p] = warnings.len();
+        for (t, j, from) in fresh {
+            let Some(j) = j else { continue };
+            if self.first_warning[p][j].is_none() {
+                self.first_warning[p][j] = Some(t);
+                let subject = self.s.threats[j].id.clone();
+                self.event(
+                    t,
+                    "launch_warning",
+                    Some(p as u32),
+                    subject,
+                    format!("launch notice from {from}"),
+                );
+            }
+        }
     }
 
     fn resolve_intercepts(&mut self, t: f64, pk_rng: &mut impl RngExt) {
@@ -500,8 +567,9 @@ impl<'a> World<'a> {
             let a = &self.s.agreements[k];
             let lost = a.loss > 0.0 && link_rngs[k].random::<f64>() < a.loss;
             if !lost {
+                let jitter = if a.jitter_s > 0.0 { link_rngs[k].random::<f64>() * a.jitter_s } else { 0.0 };
                 self.pending.push(Pending {
-                    deliver_s: t + a.latency_s,
+                    deliver_s: t + a.latency_s + jitter,
                     from: p,
                     to: to as u32,
                     wire: o.wire,
@@ -534,6 +602,15 @@ impl<'a> World<'a> {
                 .filter(|(_, d)| *d < 100e3)
                 .map(|(j, _)| j);
             if let Some(j) = target {
+                if self.handover_error[j][p as usize].is_none()
+                    && let Some(truth) = self.threat_ecef(j, t)
+                {
+                    self.handover_error[j][p as usize] = out
+                        .picture
+                        .iter()
+                        .map(|f| (f.state.fixed_rows::<3>(0).into_owned() - truth.0).norm())
+                        .min_by(f64::total_cmp);
+                }
                 self.fired[j][owner as usize] += 1;
                 if self.in_flight.iter().any(|f| !f.resolved && f.party != p && f.target == Some(j)) {
                     self.double_engagements += 1;
@@ -594,12 +671,17 @@ impl<'a> World<'a> {
                 continue;
             }
             let Some(pos) = self.threat_ecef(j, t) else { continue };
+            let mut nearest = TRACK_TRUTH_GATE_M;
             for f in &out.picture {
                 let d = ((f.state.fixed_rows::<3>(0).into_owned()) - pos.0).norm();
                 if d > TRACK_TRUTH_GATE_M {
                     continue;
                 }
                 let pi = p as usize;
+                if d <= nearest {
+                    nearest = d;
+                    self.held[pi][j] = Some(f.state.fixed_rows::<3>(0).into_owned());
+                }
                 if self.first_picture[pi][j].is_none() {
                     self.first_picture[pi][j] = Some(t);
                 }
@@ -698,6 +780,12 @@ impl<'a> World<'a> {
                     first_detection_s: per_party(&self.first_detection, j),
                     first_own_track_s: per_party(&self.first_own, j),
                     first_picture_s: per_party(&self.first_picture, j),
+                    first_warning_s: per_party(&self.first_warning, j),
+                    handover_error_m: parties
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(p, id)| self.handover_error[j][p].map(|e| (id.clone(), e)))
+                        .collect(),
                 }
             })
             .collect();
@@ -711,6 +799,7 @@ impl<'a> World<'a> {
                 messages_sent: self.sent[p],
                 messages_received: self.received[p],
                 messages_rejected: self.nodes[p].rejected_messages().values().sum(),
+                messages_received_by_kind: self.received_by_kind[p].clone(),
                 warning_gained_s: (0..self.s.threats.len())
                     .map(|j| {
                         let gain = match (self.first_own[p][j], self.first_picture[p][j]) {
@@ -740,6 +829,7 @@ impl<'a> World<'a> {
             threats,
             parties: party_reports,
             double_engagements: self.double_engagements,
+            commonality: self.commonality.finish(&parties),
             events: std::mem::take(&mut self.events),
         };
         (report, self.record)

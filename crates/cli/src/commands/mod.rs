@@ -3,6 +3,7 @@
 
 mod bench;
 mod campaign;
+mod compare_modes;
 mod export;
 mod merge;
 mod reach;
@@ -44,6 +45,8 @@ pub enum Command {
     Wta(wta::WtaArgs),
     /// Run a Monte Carlo campaign (many seeded runs in parallel, optional sweep and shard).
     Campaign(campaign::CampaignArgs),
+    /// Run the same scenario and seeds under every cooperation mode and compare them side by side.
+    CompareModes(compare_modes::CompareModesArgs),
     /// Merge the shard directories of one campaign into the unsharded result.
     Merge(merge::MergeArgs),
     /// Export one run directory as CZML (CesiumJS), KML (Google Earth) and/or GeoJSON (QGIS).
@@ -66,6 +69,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Audit(args) => audit::run(args),
         Command::Wta(args) => wta::run(args),
         Command::Campaign(args) => campaign::execute(args),
+        Command::CompareModes(args) => compare_modes::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Export(args) => export::execute(args),
         Command::View(args) => view::execute(args),

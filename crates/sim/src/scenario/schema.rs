@@ -117,6 +117,32 @@ pub struct Party {
     /// Display name.
     #[serde(default)]
     pub name: String,
+    /// How this party fuses partner tracks with its own (default covariance intersection by trace).
+    #[serde(default, skip_serializing_if = "is_default_fusion")]
+    pub fusion: FusionChoice,
+    /// Correlation coefficient assumed between the two parties' track errors, for
+    /// `fusion = "bar_shalom_campo"` only, in [0, 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fusion_correlation: Option<f64>,
+}
+
+/// `fusion` of a `[[party]]`: the track-to-track fusion rule (see `shieldnet_fusion::rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FusionChoice {
+    /// Covariance intersection, ω minimising the trace.
+    #[default]
+    CiTrace,
+    /// Covariance intersection, ω minimising the determinant.
+    CiDeterminant,
+    /// Naive fusion assuming independent errors (overconfident; for comparison).
+    Naive,
+    /// Bar-Shalom–Campo with the correlation given in `fusion_correlation`.
+    BarShalomCampo,
+}
+
+fn is_default_fusion(f: &FusionChoice) -> bool {
+    *f == FusionChoice::CiTrace
 }
 
 /// `[[radar]]`: a radar with a field of regard, range limit and noise.
@@ -258,9 +284,11 @@ pub struct DefendedAsset {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SharedKind {
+    /// Launch notices (time, launch area, rough azimuth): flow from mode M1 up.
+    LaunchNotices,
     /// Track reports (state and covariance).
     Tracks,
-    /// Engagement announcements and kill assessments.
+    /// Engagement announcements and kill assessments (mode M3 up).
     Engagements,
 }
 
@@ -288,6 +316,22 @@ pub struct Sharing {
     /// Share only tracks at or above this altitude, km.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_altitude_km: Option<f64>,
+    /// Extra delay per message drawn uniformly in [0, jitter_s] (seeded per link), s. Messages may
+    /// then arrive out of order.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub jitter_s: f64,
+    /// Degrade shared track positions to this accuracy: the sender adds Gaussian noise of this 1σ per
+    /// axis and adds σ² to the position covariance, so the partner's fusion stays consistent, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_sigma_m: Option<f64>,
+    /// Share only threat-class tracks (moving at missile speed, at least 1 km/s), not slow objects or
+    /// clutter.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub threat_class_only: bool,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// The cooperation modes of design.md §5.
