@@ -37,6 +37,7 @@
 //! | `checkpoint` | `tree_size` (= this entry's `seq`), `root` (hex), `is_final`, `signature` (hex, over the checkpoint bytes of [`crate::checkpoint`]) |
 //! | `partner_checkpoint` | `party`, `tree_size`, `t_s`, `root`, `is_final`, `signature`: a partner's checkpoint as received |
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
@@ -236,18 +237,22 @@ pub struct DecodedEntry {
     pub signature: Option<[u8; SIGNATURE_LEN]>,
 }
 
+/// A line as parsed; hex fields borrow from the line where they hold no escapes (they never do in a
+/// valid log), saving an allocation each.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLine {
+struct RawLine<'a> {
     seq: u64,
     t_s: f64,
     party: String,
     kind: String,
     body: Value,
-    prev_hash: String,
-    entry_hash: String,
-    #[serde(default)]
-    signature: Option<String>,
+    #[serde(borrow)]
+    prev_hash: Cow<'a, str>,
+    #[serde(borrow)]
+    entry_hash: Cow<'a, str>,
+    #[serde(default, borrow)]
+    signature: Option<Cow<'a, str>>,
 }
 
 /// Why a line could not be decoded.
@@ -297,6 +302,12 @@ impl DecodedEntry {
     /// Canonical JSON of the body.
     pub fn body_json(&self) -> String {
         canonical_json(&self.body)
+    }
+
+    /// Writes the canonical JSON of the body into `out` (cleared first).
+    pub(crate) fn body_json_into(&self, out: &mut String) {
+        out.clear();
+        write_canonical(&self.body, out);
     }
 
     /// A one-line human-readable description of the body (for `shieldnet audit show`).
@@ -427,7 +438,9 @@ pub fn entry_hash(
 }
 
 fn json_string(out: &mut String, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x7f) {
+    // Branch-free scan (vectorises); long hex strings are the common case.
+    let plain = !s.bytes().fold(false, |bad, b| bad | (b < 0x20) | (b == b'"') | (b == b'\\') | (b >= 0x7f));
+    if plain {
         // Nothing to escape (the common case: ids, kinds, hex).
         out.reserve(s.len() + 2);
         out.push('"');
@@ -442,9 +455,11 @@ fn json_string(out: &mut String, s: &str) {
 fn json_f64(out: &mut String, x: f64) {
     // serde_json's float form (ryu shortest round-trip, `.0` on integers); non-finite values, which the
     // writer never produces, render as `null`.
-    let mut buf = Vec::with_capacity(24);
-    if serde_json::to_writer(&mut buf, &x).is_ok() {
-        out.push_str(std::str::from_utf8(&buf).unwrap_or("null"));
+    let mut buf = [0u8; 32];
+    let mut w = &mut buf[..];
+    if serde_json::to_writer(&mut w, &x).is_ok() {
+        let n = 32 - w.len();
+        out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or("null"));
     }
 }
 

@@ -458,6 +458,7 @@ fn verify_party<'a>(
     let mut pending_sigs: Vec<([u8; 32], [u8; 64], u64, usize)> = Vec::new();
     let mut last_complete: Option<(u64, usize)> = None;
     let mut canonical = String::new();
+    let mut body_json = String::new();
 
     if lines.is_empty() && tail.is_none() {
         cx.add(None, K::BadOpen, "the log is empty");
@@ -475,7 +476,7 @@ fn verify_party<'a>(
         };
         let at = Some((e.seq, line_no));
         last_complete = Some((e.seq, line_no));
-        let body_json = e.body_json();
+        e.body_json_into(&mut body_json);
         e.render_into(&mut canonical, &body_json);
         if canonical.as_bytes() != raw {
             let pos = canonical

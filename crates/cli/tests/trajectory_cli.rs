@@ -94,3 +94,73 @@ fn bad_input_exits_with_code_2_and_names_the_problem() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+/// The shape flags reach the flight: `--apogee` gives that apogee, `--burnout-speed` that burnout
+/// speed (textbook Earth, where both are exact), and the model switches `--j2` and `--drag` change the
+/// full-model flight while it still hits.
+#[test]
+fn shape_and_model_flags_take_effect() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = shieldnet(args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let textbook = [
+        "trajectory",
+        "--launch",
+        "0,0",
+        "--aim",
+        "0,40",
+        "--earth",
+        "spherical",
+        "--rotation",
+        "off",
+        "--j2",
+        "off",
+        "--drag",
+        "off",
+        "--boost",
+        "none",
+        "--json",
+    ];
+    let apo = json(&[&textbook[..], &["--apogee", "1500"]].concat());
+    assert!((apo["apogee_altitude_km"].as_f64().unwrap() - 1500.0).abs() < 1.5, "{apo}");
+    let fast = json(&[&textbook[..], &["--burnout-speed", "7"]].concat());
+    assert!((fast["burnout_speed_km_s"].as_f64().unwrap() - 7.0).abs() < 1e-3, "{fast}");
+    let me = json(&[&textbook[..], &["--min-energy"]].concat());
+    // The depressed 7 km/s arc is lower and faster than the minimum-energy one.
+    assert!(fast["flight_path_angle_deg"].as_f64() < me["flight_path_angle_deg"].as_f64());
+    assert!(fast["flight_time_s"].as_f64() < me["flight_time_s"].as_f64());
+    let full = [
+        "trajectory",
+        "--launch",
+        "54,35.8",
+        "--aim",
+        "38.9,-77",
+        "--earth",
+        "wgs84",
+        "--rotation",
+        "on",
+        "--boost",
+        "none",
+        "--json",
+    ];
+    let on = json(&[&full[..], &["--j2", "on", "--drag", "on"]].concat());
+    let off = json(&[&full[..], &["--j2", "off", "--drag", "off"]].concat());
+    for f in [&on, &off] {
+        assert!(f["miss_distance_km"].as_f64().unwrap() < 1.0, "{f}");
+    }
+    let dt = (on["flight_time_s"].as_f64().unwrap() - off["flight_time_s"].as_f64().unwrap()).abs();
+    assert!(dt > 0.5, "J2 and drag change an 8,000 km flight by more than 0.5 s: {dt}");
+    // Malformed and impossible values are bad input too.
+    for (args, needle) in [
+        (&["trajectory", "--launch", "abc,1", "--aim", "10,10"][..], "launch"),
+        (&["trajectory", "--launch", "0,0", "--aim", "0,40", "--apogee=-5"][..], "apogee"),
+        (&["trajectory", "--launch", "0,0", "--aim", "0,40", "--earth", "mars"][..], "mars"),
+    ] {
+        let out = shieldnet(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.to_lowercase().contains(needle), "{args:?}: {err}");
+    }
+}

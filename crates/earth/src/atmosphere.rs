@@ -86,6 +86,7 @@ const UPPER: [(f64, f64, f64, f64); 14] = [
 ];
 
 /// Geopotential altitude (m) of a geometric altitude (m): H = r₀Z/(r₀+Z).
+#[inline]
 pub fn geopotential_altitude(z_m: f64) -> f64 {
     R0_GEOPOTENTIAL * z_m / (R0_GEOPOTENTIAL + z_m)
 }
@@ -97,7 +98,11 @@ fn sound_speed(t_m: f64) -> f64 {
 
 /// Molecular temperature (K) and pressure (Pa) below 86 km from the hydrostatic layers.
 fn hydrostatic(z_m: f64) -> (f64, f64) {
-    let h = geopotential_altitude(z_m.max(-5_000.0));
+    hydrostatic_geopotential(geopotential_altitude(z_m.max(-5_000.0)))
+}
+
+/// Molecular temperature (K) and pressure (Pa) at a geopotential altitude (m) from the layers.
+fn hydrostatic_geopotential(h: f64) -> (f64, f64) {
     let mut i = LAYERS.len() - 1;
     while i > 0 && h < LAYERS[i].0 {
         i -= 1;
@@ -162,20 +167,51 @@ fn upper(z_m: f64) -> (f64, f64, f64) {
     (t, p, rho)
 }
 
-/// Air density only (kg/m³), the hot path for drag: same model as [`us76`].
+/// Spacing of the density table below 86 km, in geopotential altitude, m. Every layer base (a whole
+/// number of kilometres) is a node, so each cell lies inside one layer where ρ(H) is smooth.
+const TABLE_STEP_M: f64 = 100.0;
+/// Geopotential altitude of the first table node, m (below the −5 km clamp).
+const TABLE_BASE_M: f64 = -6_000.0;
+/// Table nodes: up to 85 km geopotential (86 km geometric is 84.85 km geopotential).
+const TABLE_NODES: usize = 911;
+
+/// ρ at the table nodes (hydrostatic layers), built on first use.
+static DENSITY_TABLE: std::sync::LazyLock<[f64; TABLE_NODES]> = std::sync::LazyLock::new(|| {
+    let mut t = [0.0; TABLE_NODES];
+    for (i, v) in t.iter_mut().enumerate() {
+        let h = TABLE_BASE_M + i as f64 * TABLE_STEP_M;
+        // Geometric altitude of this geopotential altitude (inverse of `geopotential_altitude`).
+        let (t_m, p) = hydrostatic_geopotential(h);
+        *v = p * M0 / (R_STAR * t_m);
+    }
+    t
+});
+
+/// ln ρ at the [`UPPER`] rows, built on first use.
+static UPPER_LN_RHO: std::sync::LazyLock<[f64; 14]> =
+    std::sync::LazyLock::new(|| UPPER.map(|(_, _, _, rho)| rho.ln()));
+
+/// Air density only (kg/m³), the hot path for drag: the model of [`us76`], evaluated below 86 km by
+/// linear interpolation in a 100 m table of the hydrostatic layers (relative error below 5e-5, no
+/// transcendental function), above by the same log-linear interpolation as [`us76`] (one `exp`).
+#[inline]
 pub fn density(z_m: f64) -> f64 {
     if z_m < HYDROSTATIC_TOP_M {
-        let (t_m, p) = hydrostatic(z_m);
-        p * M0 / (R_STAR * t_m)
+        let h = geopotential_altitude(z_m.max(-5_000.0));
+        let x = (h - TABLE_BASE_M) / TABLE_STEP_M;
+        let i = (x as usize).min(TABLE_NODES - 2);
+        let f = x - i as f64;
+        let t = &*DENSITY_TABLE;
+        t[i] + (t[i + 1] - t[i]) * f
     } else {
         let n = UPPER.len();
         let mut i = 0;
         while i + 2 < n && z_m > UPPER[i + 1].0 {
             i += 1;
         }
-        let (z0, _, _, r0) = UPPER[i];
-        let (z1, _, _, r1) = UPPER[i + 1];
-        r0 * ((r1 / r0).ln() * (z_m - z0) / (z1 - z0)).exp()
+        let (z0, z1) = (UPPER[i].0, UPPER[i + 1].0);
+        let l = &*UPPER_LN_RHO;
+        (l[i] + (l[i + 1] - l[i]) * (z_m - z0) / (z1 - z0)).exp()
     }
 }
 
@@ -229,6 +265,17 @@ mod tests {
             assert!(last == f64::INFINITY || d / last > 0.97, "jump at {z}: {}", d / last);
             last = d;
             z += 100.0;
+        }
+    }
+
+    /// The fast density (tabulated below 86 km) agrees with the full model everywhere to 5e-5.
+    #[test]
+    fn fast_density_matches_the_full_model() {
+        let mut z = -4_990.0;
+        while z < 1.2e6 {
+            let (fast, full) = (density(z), us76(z).density_kg_m3);
+            assert!(rel(fast, full) < 5e-5, "at {z} m: {fast} vs {full}");
+            z += if z < 90e3 { 37.0 } else { 997.0 };
         }
     }
 

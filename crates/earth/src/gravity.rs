@@ -14,18 +14,21 @@ pub enum GravityModel {
 }
 
 /// Gravitational acceleration (m/s²) at position `r` (m, ECI or ECEF coordinates).
+#[inline]
 pub fn acceleration(r: &Vec3, model: GravityModel) -> Vec3 {
-    let r2 = r.norm_squared();
-    let rn = r2.sqrt();
-    let mut a = -GM / (r2 * rn) * r;
-    if model == GravityModel::J2 {
-        let z2_r2 = r.z * r.z / r2;
-        let k = 1.5 * J2 * GM * WGS84_A * WGS84_A / (r2 * r2 * rn);
-        a.x += k * r.x * (5.0 * z2_r2 - 1.0);
-        a.y += k * r.y * (5.0 * z2_r2 - 1.0);
-        a.z += k * r.z * (5.0 * z2_r2 - 3.0);
+    let inv_r2 = 1.0 / r.norm_squared();
+    // −GM/r³ (one division and one square root).
+    let k = -GM * inv_r2 * inv_r2.sqrt();
+    match model {
+        GravityModel::PointMass => r * k,
+        GravityModel::J2 => {
+            // J2: a = −GM/r³ r [1 − q(5 z²/r² − 1)] (z: −3 instead of −1), q = 3/2 J2 a²/r².
+            let q = 1.5 * J2 * WGS84_A * WGS84_A * inv_r2;
+            let s5 = 5.0 * r.z * r.z * inv_r2;
+            let kxy = k * (1.0 - q * (s5 - 1.0));
+            Vec3::new(kxy * r.x, kxy * r.y, k * (1.0 - q * (s5 - 3.0)) * r.z)
+        }
     }
-    a
 }
 
 /// Jacobian ∂a/∂r of the point-mass term (the J2 part is three orders of magnitude smaller and is left
@@ -51,6 +54,28 @@ mod tests {
         // Equatorial normal gravity 9.7803 m/s² = attraction − ω²a.
         let centrifugal = crate::constants::OMEGA_EARTH.powi(2) * WGS84_A;
         assert!((eq.norm() - centrifugal - 9.780_325).abs() < 2e-3);
+    }
+
+    /// The J2 acceleration is the gradient of the J2 potential V = GM/r [1 − J2 (a/r)² P₂(sin φ)]
+    /// (central differences, off the equator where every term is exercised).
+    #[test]
+    fn j2_acceleration_is_the_gradient_of_the_potential() {
+        let v = |p: &Vec3| {
+            let r = p.norm();
+            let s = p.z / r;
+            GM / r * (1.0 - J2 * (WGS84_A / r).powi(2) * (1.5 * s * s - 0.5))
+        };
+        for p in
+            [Vec3::new(4.0e6, 3.0e6, 4.5e6), Vec3::new(-1.0e6, 2.0e6, -6.2e6), Vec3::new(7.0e6, 0.0, 1.0e5)]
+        {
+            let a = acceleration(&p, GravityModel::J2);
+            for i in 0..3 {
+                let mut d = Vec3::zeros();
+                d[i] = 1.0;
+                let fd = (v(&(p + d)) - v(&(p - d))) / 2.0;
+                assert!((fd - a[i]).abs() < 1e-6, "{i}: {fd} vs {}", a[i]);
+            }
+        }
     }
 
     #[test]

@@ -1,51 +1,26 @@
-//! Engagement feasibility from a simple interceptor fly-out model.
+//! Engagement feasibility from the gravity fly-out of `shieldnet_flight::interceptor`.
 //!
-//! The interceptor accelerates uniformly to its burnout speed over its burn time (covering ½·v·t_b), then
-//! coasts at burnout speed along the line of sight to the intercept point. An intercept point is
-//! feasible when it lies within the interceptor's slant range and altitude band, above the battery's
-//! horizon (no shortcut through the Earth), and the launch it needs comes no earlier than the earliest
-//! possible launch. Gravity losses and the curved fly-out are left to the flight-physics model.
+//! For a battery and a threat's predicted path (an inertial [`Trajectory`], see
+//! [`ThreatAssessment::trajectory`](crate::threat::ThreatAssessment::trajectory)), the window of
+//! feasible intercepts: the earliest and latest intercept time at which an interceptor launched no
+//! earlier than a given time can meet the threat, with the launch time, intercept point and altitude.
+//! Each candidate time is checked by [`reach_at`] (impulse at mid-burn, Keplerian coast by Lambert,
+//! Earth-relative burnout speed limit, altitude band, ground range, no path through the Earth). An
+//! optional predicate on the intercept point restricts the window to a region (sector authority, M4).
+//!
+//! The window is searched on a grid of at most [`GRID_STEP_S`] refined by bisection to 0.5 s; if the
+//! feasible set is several disjoint intervals, only its first and last points are reported.
 
 use serde::{Deserialize, Serialize};
-use shieldnet_earth::{Ecef, Geodetic};
+use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
+pub use shieldnet_flight::InterceptorKinematics;
+use shieldnet_flight::Trajectory;
+use shieldnet_flight::interceptor::{InterceptPoint, reach_at};
 
-/// Fly-out kinematics of an interceptor type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InterceptorKinematics {
-    /// Burnout speed, m/s.
-    pub burnout_speed_m_s: f64,
-    /// Burn time, s.
-    pub burn_time_s: f64,
-    /// Greatest slant range, m.
-    pub max_range_m: f64,
-    /// Lowest intercept altitude, m.
-    pub min_alt_m: f64,
-    /// Highest intercept altitude, m.
-    pub max_alt_m: f64,
-}
-
-impl InterceptorKinematics {
-    /// An SM-3 Block IB-like interceptor (notional: 3 km/s, 40 s burn, 1,000 km, 70–500 km).
-    pub fn example() -> Self {
-        Self {
-            burnout_speed_m_s: 3000.0,
-            burn_time_s: 40.0,
-            max_range_m: 1_000e3,
-            min_alt_m: 70e3,
-            max_alt_m: 500e3,
-        }
-    }
-}
-
-/// Fly-out time to a point `distance_m` away.
-pub fn flyout_time_s(distance_m: f64, kin: &InterceptorKinematics) -> f64 {
-    let boost_distance = 0.5 * kin.burnout_speed_m_s * kin.burn_time_s;
-    if distance_m <= boost_distance {
-        (2.0 * distance_m * kin.burn_time_s / kin.burnout_speed_m_s).sqrt()
-    } else {
-        kin.burn_time_s + (distance_m - boost_distance) / kin.burnout_speed_m_s
-    }
-}
+/// Largest spacing of the search grid over the threat's remaining flight, s.
+pub const GRID_STEP_S: f64 = 20.0;
+/// Bisection tolerance on the window's ends, s.
+const REFINE_TOL_S: f64 = 0.5;
 
 /// One feasible intercept.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -58,6 +33,20 @@ pub struct InterceptOpportunity {
     pub launch_time_s: f64,
     /// Fly-out time, s.
     pub flyout_s: f64,
+    /// Altitude of the intercept above the ellipsoid, m.
+    pub altitude_m: f64,
+}
+
+impl From<InterceptPoint> for InterceptOpportunity {
+    fn from(p: InterceptPoint) -> Self {
+        Self {
+            intercept_time_s: p.t_s,
+            point: p.pos_ecef,
+            launch_time_s: p.launch_time_s,
+            flyout_s: p.fly_out_time_s,
+            altitude_m: p.altitude_m,
+        }
+    }
 }
 
 /// The earliest and latest feasible intercepts of one battery against one threat.
@@ -69,110 +58,152 @@ pub struct EngagementWindow {
     pub latest: InterceptOpportunity,
 }
 
-/// The engagement window of a battery at `site` against a predicted `path` (time, ECEF position),
-/// launching no earlier than `earliest_launch_s`. `None` when no point of the path is feasible.
+impl EngagementWindow {
+    /// Length of the window (latest minus earliest intercept time), s.
+    pub fn duration_s(&self) -> f64 {
+        self.latest.intercept_time_s - self.earliest.intercept_time_s
+    }
+}
+
+/// The engagement window of a battery at `site` against `threat`, launching no earlier than
+/// `earliest_launch_s`. `None` when no intercept is feasible.
 pub fn window(
-    path: &[(f64, Ecef)],
+    threat: &Trajectory,
     site: &Geodetic,
     kin: &InterceptorKinematics,
     earliest_launch_s: f64,
+    rotation: &EarthRotation,
 ) -> Option<EngagementWindow> {
-    let site_ecef = site.to_ecef();
-    let opportunity = |t: f64, p: &Ecef| -> Option<InterceptOpportunity> {
-        let la = p.look_angles_from(site);
-        if la.range_m > kin.max_range_m || la.el_rad < 0.0 {
-            return None;
-        }
-        let alt = p.to_geodetic().alt_m;
-        if alt < kin.min_alt_m || alt > kin.max_alt_m {
-            return None;
-        }
-        let flyout = flyout_time_s((p.0 - site_ecef.0).norm(), kin);
-        let launch = t - flyout;
-        (launch >= earliest_launch_s).then_some(InterceptOpportunity {
-            intercept_time_s: t,
-            point: *p,
-            launch_time_s: launch,
-            flyout_s: flyout,
-        })
-    };
-    let mut earliest = None;
-    let mut latest = None;
-    for (k, (t, p)) in path.iter().enumerate() {
-        if let Some(o) = opportunity(*t, p) {
-            if earliest.is_none() {
-                // Refine between the previous (infeasible) sample and this one by bisection on a
-                // linear interpolation of the path.
-                earliest = Some(match k.checked_sub(1).map(|j| path[j]) {
-                    Some((t0, p0)) => refine(t0, &p0, *t, p, o, &opportunity),
-                    None => o,
-                });
-            }
-            latest = Some(o);
-        }
-    }
-    Some(EngagementWindow { earliest: earliest?, latest: latest? })
+    window_where(threat, site, kin, earliest_launch_s, rotation, &|_| true)
 }
 
-fn refine(
-    t0: f64,
-    p0: &Ecef,
-    t1: f64,
-    p1: &Ecef,
-    mut best: InterceptOpportunity,
-    opportunity: &dyn Fn(f64, &Ecef) -> Option<InterceptOpportunity>,
-) -> InterceptOpportunity {
-    let (mut lo, mut hi) = (0.0, 1.0);
-    for _ in 0..20 {
-        let mid = 0.5 * (lo + hi);
-        let p = Ecef(p0.0 + (p1.0 - p0.0) * mid);
-        match opportunity(t0 + (t1 - t0) * mid, &p) {
-            Some(o) => {
-                best = o;
-                hi = mid;
-            }
-            None => lo = mid,
-        }
+/// As [`window`], counting only intercepts whose point satisfies `admit` (e.g. lies in a sector).
+pub fn window_where(
+    threat: &Trajectory,
+    site: &Geodetic,
+    kin: &InterceptorKinematics,
+    earliest_launch_s: f64,
+    rotation: &EarthRotation,
+    admit: &dyn Fn(&Ecef) -> bool,
+) -> Option<EngagementWindow> {
+    let site_ecef = site.to_ecef();
+    let t0 = threat.launch_time_s().max(earliest_launch_s + kin.burn_time_s);
+    let t1 = threat.impact_time_s();
+    if t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater)
+        || kin.burnout_speed_m_s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+    {
+        return None;
     }
-    best
+    let at = |t: f64| {
+        reach_at(threat, &site_ecef, kin, earliest_launch_s, rotation, t)
+            .filter(|p| admit(&p.pos_ecef))
+            .map(InterceptOpportunity::from)
+    };
+    let n = ((t1 - t0) / GRID_STEP_S).ceil().max(1.0) as usize;
+    let dt = (t1 - t0) / n as f64;
+    let grid: Vec<Option<InterceptOpportunity>> = (0..=n).map(|i| at(t0 + dt * i as f64)).collect();
+    let first = grid.iter().position(Option::is_some)?;
+    let last = grid.iter().rposition(Option::is_some)?;
+    let refine = |mut good: f64, mut bad: f64, mut best: InterceptOpportunity| {
+        while (good - bad).abs() > REFINE_TOL_S {
+            let mid = 0.5 * (good + bad);
+            match at(mid) {
+                Some(o) => {
+                    good = mid;
+                    best = o;
+                }
+                None => bad = mid,
+            }
+        }
+        best
+    };
+    let e = grid[first]?;
+    let earliest = if first == 0 { e } else { refine(e.intercept_time_s, t0 + dt * (first - 1) as f64, e) };
+    let l = grid[last]?;
+    let latest = if last == n { l } else { refine(l.intercept_time_s, t0 + dt * (last + 1) as f64, l) };
+    Some(EngagementWindow { earliest, latest })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shieldnet_earth::Vec3;
+    use shieldnet_flight::{BoostSpec, fly_threat, intercept_window};
 
-    /// A straight-line "threat" passing 300 km overhead of the site, moving east at 3 km/s.
-    fn path(site: &Geodetic) -> Vec<(f64, Ecef)> {
-        let [e, _, u] = site.enu_axes();
-        let c = site.to_ecef().0 + u * 300e3;
-        (0..=400).map(|k| (k as f64 * 2.0, Ecef(c + e * (3000.0 * (k as f64 * 2.0 - 200.0))))).collect()
+    fn setup() -> (Trajectory, EarthRotation) {
+        let rot = EarthRotation::at_julian_date(2_457_175.0);
+        let boost =
+            BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 130e3 };
+        let tr = fly_threat(
+            &Geodetic::from_degrees(38.08, 46.29, 0.0),
+            &Geodetic::from_degrees(44.43, 26.10, 0.0),
+            0.0,
+            &boost,
+            &rot,
+        )
+        .unwrap();
+        (tr, rot)
+    }
+
+    fn sm3() -> InterceptorKinematics {
+        InterceptorKinematics {
+            burnout_speed_m_s: 3000.0,
+            burn_time_s: 50.0,
+            max_range_m: 900e3,
+            min_alt_m: 70e3,
+            max_alt_m: 500e3,
+        }
     }
 
     #[test]
-    fn earliest_intercept_satisfies_the_launch_constraint_exactly() {
-        let site = Geodetic::from_degrees(44.0, 24.0, 0.0);
-        let kin = InterceptorKinematics::example();
-        let p = path(&site);
-        let w = window(&p, &site, &kin, 100.0).unwrap();
-        // The constraint launch ≥ 100 s binds: launch time equals 100 s to within the bisection tolerance.
-        assert!((w.earliest.launch_time_s - 100.0).abs() < 0.01, "{:?}", w.earliest);
-        assert!(w.earliest.intercept_time_s - w.earliest.flyout_s - w.earliest.launch_time_s < 1e-9);
-        // The latest feasible point is where the path leaves the 1,000 km slant range.
-        let d = (w.latest.point.0 - site.to_ecef().0).norm();
-        assert!(d <= 1_000e3 && d > 990e3, "{d}");
-        assert!(w.latest.intercept_time_s > w.earliest.intercept_time_s);
+    fn window_ends_are_feasible_and_bracketed_by_infeasible_times() {
+        let (tr, rot) = setup();
+        let site = Geodetic::from_degrees(44.079, 24.413, 150.0);
+        let kin = sm3();
+        let w = window(&tr, &site, &kin, 100.0, &rot).expect("Deveselu reaches a Tabriz–Bucharest shot");
+        for o in [w.earliest, w.latest] {
+            assert!(o.launch_time_s >= 100.0 - 1e-9);
+            assert!((o.intercept_time_s - o.launch_time_s - o.flyout_s).abs() < 1e-6);
+            assert!(o.altitude_m >= 70e3 - 1.0 && o.altitude_m <= 500e3 + 1.0, "{o:?}");
+            // The point is the threat's position at the intercept time.
+            let (p, _) = tr.ecef_at(o.intercept_time_s, &rot).unwrap();
+            assert!((p.0 - o.point.0).norm() < 1.0);
+        }
+        assert!(w.duration_s() > 0.0);
+        let site_e = site.to_ecef();
+        let feasible = |t: f64| reach_at(&tr, &site_e, &kin, 100.0, &rot, t).is_some();
+        assert!(!feasible(w.earliest.intercept_time_s - 1.0));
+        assert!(!feasible(w.latest.intercept_time_s + 1.0));
+        // The reach helper's own window search (a coarser grid) finds the same interval.
+        let r = intercept_window(&tr, &site_e, &kin, 100.0, &rot).unwrap();
+        assert!((r.earliest.t_s - w.earliest.intercept_time_s).abs() < 1.5);
+        assert!((r.latest.t_s - w.latest.intercept_time_s).abs() < 1.5);
     }
 
     #[test]
-    fn a_point_below_the_horizon_or_out_of_range_is_never_feasible() {
-        let site = Geodetic::from_degrees(44.0, 24.0, 0.0);
-        let kin = InterceptorKinematics { max_range_m: 5_000e3, ..InterceptorKinematics::example() };
-        let [e, _, u] = site.enu_axes();
-        // 3,000 km away at 100 km altitude: far below the horizon.
-        let far = Ecef(site.to_ecef().0 + e * 3_000e3 - u * 600e3);
-        assert!(far.look_angles_from(&site).el_rad < 0.0);
-        assert!(window(&[(500.0, far)], &site, &kin, 0.0).is_none());
-        let _ = Vec3::zeros();
+    fn a_late_launch_or_a_distant_site_gives_no_window() {
+        let (tr, rot) = setup();
+        let kin = sm3();
+        let site = Geodetic::from_degrees(44.079, 24.413, 150.0);
+        assert!(window(&tr, &site, &kin, tr.impact_time_s() - 30.0, &rot).is_none());
+        let far = Geodetic::from_degrees(-30.0, 140.0, 0.0);
+        assert!(window(&tr, &far, &kin, 0.0, &rot).is_none());
+    }
+
+    #[test]
+    fn a_region_predicate_restricts_the_window() {
+        let (tr, rot) = setup();
+        let kin = sm3();
+        let site = Geodetic::from_degrees(44.079, 24.413, 150.0);
+        let full = window(&tr, &site, &kin, 0.0, &rot).unwrap();
+        // Only intercepts west of 29° E (the full window runs from about 31° E to 27° E, westward).
+        let west = |p: &Ecef| p.to_geodetic().lon_rad < 29f64.to_radians();
+        let w = window_where(&tr, &site, &kin, 0.0, &rot, &west).unwrap();
+        assert!(west(&w.earliest.point) && west(&w.latest.point));
+        assert!(w.earliest.intercept_time_s > full.earliest.intercept_time_s + 10.0);
+        assert!((w.latest.intercept_time_s - full.latest.intercept_time_s).abs() < 1e-9);
+        // Just before the restricted window's start the point is still east of 29° E.
+        let (p, _) = tr.ecef_at(w.earliest.intercept_time_s - 1.0, &rot).unwrap();
+        assert!(!west(&p));
+        assert!(window_where(&tr, &site, &kin, 0.0, &rot, &|_| false).is_none());
     }
 }

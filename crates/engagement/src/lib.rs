@@ -1,21 +1,26 @@
-//! The response: threat evaluation ([`threat`]), engagement feasibility from a simple interceptor fly-out
-//! ([`feasibility`]), one-round-per-threat engagement planning with an optimal assignment ([`planner`]),
-//! and the deconfliction rule that keeps cooperating parties from engaging one threat twice
-//! ([`coordination`]).
+//! The response: threat evaluation ([`threat`]), engagement feasibility from the gravity fly-out of
+//! `shieldnet_flight::interceptor` ([`feasibility`]), the battle manager that assigns interceptors by a
+//! static weapon-target assignment ([`battle`], solvers in [`wta`]) under a firing doctrine
+//! ([`doctrine`]), sector authority ([`sectors`]), the deconfliction rule that keeps cooperating
+//! parties from engaging one threat twice ([`coordination`]).
 //!
 //! ```
-//! use shieldnet_engagement::feasibility::{InterceptorKinematics, flyout_time_s};
-//! let kin = InterceptorKinematics::example();
-//! // Boost covers ½·v·t_b; beyond that the interceptor coasts at burnout speed.
-//! let t = flyout_time_s(0.5 * 3000.0 * 40.0 + 300e3, &kin);
-//! assert!((t - 140.0).abs() < 1e-9);
+//! use shieldnet_engagement::doctrine::{Doctrine, FirePolicy};
+//! let d = Doctrine { reserve_fraction: 0.25, ..Doctrine::default() };
+//! assert_eq!(d.reserve_of(24), 6);
+//! assert_eq!(d.shots_now(FirePolicy::Salvo), 2);
 //! ```
 
+pub mod battle;
 pub mod coordination;
+pub mod doctrine;
 pub mod feasibility;
 pub mod planner;
+pub mod sectors;
 pub mod threat;
 pub mod wta;
 
+pub use doctrine::{Doctrine, FirePolicy};
 pub use feasibility::{EngagementWindow, InterceptOpportunity, InterceptorKinematics};
+pub use sectors::Sector;
 pub use threat::{DefendedAsset, ThreatAssessment};

@@ -3,7 +3,8 @@
 
 use nalgebra::{SMatrix, Vector3};
 use serde::{Deserialize, Serialize};
-use shieldnet_earth::{Ecef, Geodetic};
+use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
+use shieldnet_flight::{StateEci, Trajectory};
 use shieldnet_tracking::{Cov6, State6, motion};
 
 /// Step of the predicted path, s.
@@ -39,12 +40,29 @@ pub struct ThreatAssessment {
     pub threatened: Option<(usize, f64)>,
     /// Predicted path (time, ECEF position) every [`PATH_STEP_S`], ending at impact.
     pub path: Vec<(f64, Ecef)>,
+    /// Earth-relative ECEF velocity at each point of `path`, m/s.
+    pub velocities: Vec<Ecef>,
 }
 
 impl ThreatAssessment {
     /// Seconds from `now_s` to impact.
     pub fn time_to_go_s(&self, now_s: f64) -> f64 {
         self.impact_time_s - now_s
+    }
+
+    /// The predicted path as an inertial trajectory (cubic Hermite between the path's states), the
+    /// form the interceptor reach model works on.
+    pub fn trajectory(&self, rotation: &EarthRotation) -> Trajectory {
+        let samples = self
+            .path
+            .iter()
+            .zip(&self.velocities)
+            .map(|((t, p), v)| {
+                let (pos, vel) = rotation.ecef_state_to_eci(p, v, *t);
+                StateEci { t_s: *t, pos, vel }
+            })
+            .collect();
+        Trajectory::new(samples, self.path.first().map_or(0.0, |p| p.0))
     }
 }
 
@@ -56,6 +74,7 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
     let mut t = t_s;
     let mut phi_total = Cov6::identity();
     let mut path = vec![(t, pos(&x))];
+    let mut velocities = vec![vel(&x)];
     let mut alt = pos(&x).to_geodetic().alt_m;
     if alt <= 0.0 {
         return None;
@@ -73,6 +92,7 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
             let impact_ecef = pos(&xi);
             let impact = Geodetic { alt_m: 0.0, ..impact_ecef.to_geodetic() };
             path.push((ti, impact.to_ecef()));
+            velocities.push(vel(&xi));
             let sigma = impact_sigma(&xi, &(phi_total * cov * phi_total.transpose()), &impact);
             let threatened = most_threatened(&impact, sigma, assets);
             return Some(ThreatAssessment {
@@ -81,6 +101,7 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
                 impact_sigma_m: sigma,
                 threatened,
                 path,
+                velocities,
             });
         }
         phi_total = phi * phi_total;
@@ -88,12 +109,17 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
         alt = next_alt;
         t += PATH_STEP_S;
         path.push((t, pos(&x)));
+        velocities.push(vel(&x));
     }
     None
 }
 
 fn pos(x: &State6) -> Ecef {
     Ecef(Vector3::new(x[0], x[1], x[2]))
+}
+
+fn vel(x: &State6) -> Ecef {
+    Ecef(Vector3::new(x[3], x[4], x[5]))
 }
 
 /// Horizontal impact uncertainty: a state error δx moves the impact by δr − v·(n·δr)/(n·v), with n the

@@ -3,7 +3,7 @@
 
 use crate::FlightError;
 use serde::{Deserialize, Serialize};
-use shieldnet_earth::constants::{GM, MEAN_RADIUS, WGS84_B, WGS84_E2};
+use shieldnet_earth::constants::{GM, MEAN_RADIUS, WGS84_A, WGS84_B, WGS84_E2};
 use shieldnet_earth::gravity::{self, GravityModel};
 use shieldnet_earth::{EarthRotation, Ecef, Geodetic, Vec3};
 
@@ -82,6 +82,15 @@ impl EarthModel {
     #[inline]
     pub fn altitude(&self, r: &Vec3) -> f64 {
         r.norm() - self.surface_radius_below(r)
+    }
+
+    /// Highest surface radius anywhere (the equatorial radius on WGS-84), m.
+    #[inline]
+    pub fn max_surface_radius(&self) -> f64 {
+        match self.figure {
+            Figure::Sphere => MEAN_RADIUS,
+            Figure::Wgs84 => WGS84_A,
+        }
     }
 
     /// Lowest surface radius anywhere, m.

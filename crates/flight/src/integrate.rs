@@ -167,7 +167,8 @@ pub struct EventHit<const N: usize> {
 }
 
 /// One accepted step with its dense-output interpolant (Hairer, Nørsett & Wanner, *Solving ODEs I*,
-/// §II.6, the fourth-order continuous extension of DOPRI5).
+/// §II.6, the fourth-order continuous extension of DOPRI5). The interpolation coefficients are formed
+/// only when [`DenseStep::eval`] is called, so steps nobody interpolates cost nothing extra.
 #[derive(Debug, Clone, Copy)]
 pub struct DenseStep<const N: usize> {
     /// Start of the step, s.
@@ -182,7 +183,8 @@ pub struct DenseStep<const N: usize> {
     pub f0: [f64; N],
     /// Derivative at the end.
     pub f1: [f64; N],
-    r: [[f64; N]; 3],
+    /// Stages 3 to 6 (the dense output needs them).
+    k: [[f64; N]; 4],
 }
 
 impl<const N: usize> DenseStep<N> {
@@ -193,13 +195,18 @@ impl<const N: usize> DenseStep<N> {
 
     /// The interpolated state at `t` within the step (fourth-order accurate).
     pub fn eval(&self, t: f64) -> [f64; N] {
-        let th = (t - self.t0) / self.h;
+        let h = self.h;
+        let th = (t - self.t0) / h;
         let th1 = 1.0 - th;
+        let [k3, k4, k5, k6] = &self.k;
         let mut out = [0.0; N];
         for i in 0..N {
             let ydiff = self.y1[i] - self.y0[i];
-            out[i] =
-                self.y0[i] + th * (ydiff + th1 * (self.r[0][i] + th * (self.r[1][i] + th1 * self.r[2][i])));
+            let bspl = h * self.f0[i] - ydiff;
+            let r1 = ydiff - h * self.f1[i] - bspl;
+            let r2 =
+                h * (D1 * self.f0[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * self.f1[i]);
+            out[i] = self.y0[i] + th * (ydiff + th1 * (bspl + th * (r1 + th1 * r2)));
         }
         out
     }
@@ -270,6 +277,10 @@ const D4: f64 = -10690763975.0 / 1880347072.0;
 const D5: f64 = 701980252875.0 / 199316789632.0;
 const D6: f64 = -1453857185.0 / 822651844.0;
 const D7: f64 = 69997945.0 / 29380423.0;
+/// PI controller: exponent of the current error, −(0.2 − 0.75β).
+const PI_EXP1: f64 = -(0.2 - 0.75 * PI_BETA);
+/// PI controller: weight β of the previous error.
+const PI_BETA: f64 = 0.04;
 
 /// Adaptive Dormand–Prince 5(4) from (`t0`, `y0`) to `t_end`, locating `events` on the dense output
 /// (a bracketing Illinois iteration to 1e-9 s) and calling `on_step` with every accepted step.
@@ -317,6 +328,8 @@ where
     .min(t_end - t0);
     let mut out_events = Vec::new();
     let (mut accepted, mut rejected) = (0usize, 0usize);
+    let mut ln_err_old = 1e-4f64.ln();
+    let mut just_rejected = false;
     loop {
         if accepted + rejected >= opts.max_steps {
             return Err(IntegrateError::TooManySteps { max_steps: opts.max_steps, t_s: t });
@@ -328,18 +341,39 @@ where
         if last {
             h = t_end - t;
         }
-        let k2 = f(t + C2 * h, &axpy(&y, h, &[(A21, &k1)]));
-        let k3 = f(t + C3 * h, &axpy(&y, h, &[(A31, &k1), (A32, &k2)]));
-        let k4 = f(t + C4 * h, &axpy(&y, h, &[(A41, &k1), (A42, &k2), (A43, &k3)]));
-        let k5 = f(t + C5 * h, &axpy(&y, h, &[(A51, &k1), (A52, &k2), (A53, &k3), (A54, &k4)]));
-        let k6 = f(t + h, &axpy(&y, h, &[(A61, &k1), (A62, &k2), (A63, &k3), (A64, &k4), (A65, &k5)]));
-        let y1 = axpy(&y, h, &[(A71, &k1), (A73, &k3), (A74, &k4), (A75, &k5), (A76, &k6)]);
+        // Stages, written out component by component (the compiler vectorises these loops).
+        let mut yt = [0.0; N];
+        for i in 0..N {
+            yt[i] = y[i] + h * (A21 * k1[i]);
+        }
+        let k2 = f(t + C2 * h, &yt);
+        for i in 0..N {
+            yt[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i]);
+        }
+        let k3 = f(t + C3 * h, &yt);
+        for i in 0..N {
+            yt[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+        }
+        let k4 = f(t + C4 * h, &yt);
+        for i in 0..N {
+            yt[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+        }
+        let k5 = f(t + C5 * h, &yt);
+        for i in 0..N {
+            yt[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+        }
+        let k6 = f(t + h, &yt);
+        let mut y1 = [0.0; N];
+        for i in 0..N {
+            y1[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
+        }
         let k7 = f(t + h, &y1);
         nfev += 6;
         let mut err = 0.0;
         for i in 0..N {
             let e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-            err += (e / scale(&y, &y1, i)).powi(2);
+            let sc = opts.atol + opts.rtol * y[i].abs().max(y1[i].abs());
+            err += (e / sc) * (e / sc);
         }
         let err = (err / N as f64).sqrt();
         if !err.is_finite() {
@@ -348,23 +382,22 @@ where
             }
             h *= 0.2;
             rejected += 1;
+            just_rejected = true;
             continue;
         }
+        // Step-size control as in Hairer's DOPRI5 code: a PI controller (exponents 0.2 − 0.75β and
+        // β = 0.04), safety 0.9, changes limited to [0.2, 10]×, and no growth right after a rejection.
+        // One ln and one exp per step.
+        let ln_err = err.max(1e-300).ln();
+        let fac = (0.9 * (PI_EXP1 * ln_err + PI_BETA * ln_err_old).exp()).clamp(0.2, 10.0);
         if err > 1.0 {
-            h *= (0.9 * err.powf(-0.2)).max(0.2);
+            h *= (0.9 * (PI_EXP1 * ln_err).exp()).clamp(0.2, 1.0);
             rejected += 1;
+            just_rejected = true;
             continue;
         }
         accepted += 1;
-        let mut r = [[0.0; N]; 3];
-        for i in 0..N {
-            let ydiff = y1[i] - y[i];
-            let bspl = h * k1[i] - ydiff;
-            r[0][i] = bspl;
-            r[1][i] = ydiff - h * k7[i] - bspl;
-            r[2][i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
-        }
-        let step = DenseStep { t0: t, h, y0: y, y1, f0: k1, f1: k7, r };
+        let step = DenseStep { t0: t, h, y0: y, y1, f0: k1, f1: k7, k: [k3, k4, k5, k6] };
         // Events within this step.
         let mut stop_at: Option<EventHit<N>> = None;
         for (i, ev) in events.iter().take(n_ev).enumerate() {
@@ -421,8 +454,10 @@ where
                 evaluations: nfev,
             });
         }
-        let fac = if err == 0.0 { 5.0 } else { (0.9 * err.powf(-0.2)).clamp(0.2, 5.0) };
-        h = (h * fac).min(opts.h_max);
+        ln_err_old = ln_err.max(1e-4f64.ln());
+        let h_new = (h * fac).min(opts.h_max);
+        h = if just_rejected { h_new.min(h) } else { h_new };
+        just_rejected = false;
     }
 }
 

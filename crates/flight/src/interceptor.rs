@@ -77,7 +77,7 @@ pub struct InterceptWindow {
 }
 
 /// Minimum-energy (Lagrange) transfer time between two radii with chord c, short way, s.
-fn min_energy_time(r1: f64, r2: f64, c: f64) -> f64 {
+pub fn min_energy_time(r1: f64, r2: f64, c: f64) -> f64 {
     let s = 0.5 * (r1 + r2 + c);
     let am = 0.5 * s;
     let beta = 2.0 * ((s - c) / s).max(0.0).sqrt().min(1.0).asin();
@@ -117,8 +117,15 @@ pub fn reach_at(
     let coast = t_me.min(tau_max - half_burn).max(1.0);
     let t_impulse = t_i - coast;
     let r1 = rotation.ecef_to_eci(site, t_impulse);
-    let arc = lambert(&r1, &st.pos, coast, Way::Short, GM).ok()?;
     let w = rotation.omega_vec();
+    // Exact quick rejection: any arc between r1 and p leaves r1 at least at the minimum-energy
+    // (a = s/2) inertial speed, and the site's own rotation gives at most |ω×r1| of it.
+    let (n1, n2, chord) = (r1.0.norm(), p.norm(), (p - r1.0).norm());
+    let v_me = (GM * (2.0 / n1 - 4.0 / (n1 + n2 + chord))).max(0.0).sqrt();
+    if v_me - w.cross(&r1.0).norm() > kin.burnout_speed_m_s {
+        return None;
+    }
+    let arc = lambert(&r1, &st.pos, coast, Way::Short, GM).ok()?;
     let rel = arc.v1.0 - w.cross(&r1.0);
     let speed = rel.norm();
     if speed > kin.burnout_speed_m_s || rel.dot(&r1.0) <= 0.0 {
@@ -155,9 +162,9 @@ pub fn intercept_window(
     let n = (((t1 - t0) / 90.0).ceil() as usize).clamp(6, 24);
     let dt = (t1 - t0) / n as f64;
     let at = |t: f64| reach_at(threat, site, kin, decision_time_s, rotation, t);
-    let grid: Vec<Option<InterceptPoint>> = (0..=n).map(|i| at(t0 + dt * i as f64)).collect();
-    let first = grid.iter().position(Option::is_some)?;
-    let last = grid.iter().rposition(Option::is_some)?;
+    // Only the first and last feasible grid points matter: scan in from both ends.
+    let (first, e) = (0..=n).find_map(|i| at(t0 + dt * i as f64).map(|p| (i, p)))?;
+    let (last, l) = (first..=n).rev().find_map(|i| at(t0 + dt * i as f64).map(|p| (i, p)))?;
     let refine = |mut good: f64, mut bad: f64, mut best: InterceptPoint| {
         while (good - bad).abs() > 0.5 {
             let mid = 0.5 * (good + bad);
@@ -171,9 +178,7 @@ pub fn intercept_window(
         }
         best
     };
-    let e = grid[first]?;
     let earliest = if first == 0 { e } else { refine(e.t_s, t0 + dt * (first - 1) as f64, e) };
-    let l = grid[last]?;
     let latest = if last == n { l } else { refine(l.t_s, t0 + dt * (last + 1) as f64, l) };
     Some(InterceptWindow { earliest, latest })
 }

@@ -33,6 +33,7 @@ pub mod ballistic;
 pub mod coast;
 pub mod earth_model;
 pub mod error;
+pub mod events;
 pub mod integrate;
 pub mod interceptor;
 pub mod lambert;

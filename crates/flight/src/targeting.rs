@@ -78,6 +78,16 @@ fn eval(
     })
 }
 
+/// Earth-relative burnout speed of the Lambert arc for a flight time (the minimum-energy search needs
+/// nothing else), m/s; infinite where no arc exists.
+fn relative_speed(model: &EarthModel, r_b: &Eci, t_b: f64, aim: &Ecef, way: Way, tof: f64) -> f64 {
+    let target = model.rotation.ecef_to_eci(aim, t_b + tof);
+    match lambert(r_b, &target, tof, way, model.mu()) {
+        Ok(arc) => (arc.v1.0 - model.rotation.omega_vec().cross(&r_b.0)).norm(),
+        Err(_) => f64::INFINITY,
+    }
+}
+
 /// Orbit elements needed for arc checks: (a, e, true anomaly of r1).
 fn conic(mu: f64, r: &Vec3, v: &Vec3) -> (f64, f64, f64) {
     let rn = r.norm();
@@ -243,7 +253,7 @@ pub fn kepler_aim(
     let speed =
         |k: &Result<KeplerAim, FlightError>| k.as_ref().map_or(f64::INFINITY, |k| k.relative_speed_m_s);
     let t_me = {
-        let mut f = |t: f64| speed(&ev(t));
+        let mut f = |t: f64| relative_speed(model, r_b, t_b, aim, way, t);
         brent_min(&mut f, 0.3 * t_ref, 2.5 * t_ref, 1e-3)
     };
     let me = ev(t_me)?;

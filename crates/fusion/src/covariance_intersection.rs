@@ -4,6 +4,15 @@
 
 use nalgebra::{SMatrix, SVector};
 
+/// What ω minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criterion {
+    /// trace(P): the mean squared error (the usual choice).
+    Trace,
+    /// det(P): the volume of the uncertainty ellipsoid (Shannon information).
+    Determinant,
+}
+
 /// Fuses two estimates with covariance intersection, ω minimising trace(P) (golden-section search).
 /// Returns the fused estimate, its covariance and ω. Falls back to the better input when a covariance
 /// is singular.
@@ -12,6 +21,19 @@ pub fn fuse<const N: usize>(
     pa: &SMatrix<f64, N, N>,
     b: &SVector<f64, N>,
     pb: &SMatrix<f64, N, N>,
+) -> (SVector<f64, N>, SMatrix<f64, N, N>, f64) {
+    fuse_by(a, pa, b, pb, Criterion::Trace)
+}
+
+/// Covariance intersection with ω chosen by `criterion`. With A = Pa⁻¹ = L·Lᵀ and
+/// L⁻¹·Pb⁻¹·L⁻ᵀ = Q·Λ·Qᵀ, det(ω·A + (1−ω)·B) = det(A)·Π(ω + (1−ω)λᵢ), so minimising det(P) is
+/// maximising Σ ln(ω + (1−ω)λᵢ), a concave function of ω.
+pub fn fuse_by<const N: usize>(
+    a: &SVector<f64, N>,
+    pa: &SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+    pb: &SMatrix<f64, N, N>,
+    criterion: Criterion,
 ) -> (SVector<f64, N>, SMatrix<f64, N, N>, f64) {
     let (Some(ia), Some(ib)) = (pa.try_inverse(), pb.try_inverse()) else {
         return if pa.trace() <= pb.trace() { (*a, *pa, 1.0) } else { (*b, *pb, 0.0) };
@@ -29,9 +51,21 @@ pub fn fuse<const N: usize>(
         let weights: Vec<f64> = m.column_iter().map(|col| col.norm_squared()).collect();
         Some((weights, eig.eigenvalues.iter().copied().collect::<Vec<f64>>()))
     });
-    let trace_at = |w: f64| match &diagonalised {
-        Some((c, lambda)) => c.iter().zip(lambda.iter()).map(|(ci, li)| ci / (w + (1.0 - w) * li)).sum(),
-        None => (ia * w + ib * (1.0 - w)).try_inverse().map(|p| p.trace()).unwrap_or(f64::INFINITY),
+    let trace_at = |w: f64| match (&diagonalised, criterion) {
+        (Some((c, lambda)), Criterion::Trace) => {
+            c.iter().zip(lambda.iter()).map(|(ci, li)| ci / (w + (1.0 - w) * li)).sum()
+        }
+        (Some((_, lambda)), Criterion::Determinant) => {
+            -lambda.iter().map(|li| (w + (1.0 - w) * li).ln()).sum::<f64>()
+        }
+        (None, Criterion::Trace) => {
+            (ia * w + ib * (1.0 - w)).try_inverse().map(|p| p.trace()).unwrap_or(f64::INFINITY)
+        }
+        (None, Criterion::Determinant) => {
+            let m = ia * w + ib * (1.0 - w);
+            let d = nalgebra::DMatrix::from_column_slice(N, N, m.as_slice()).determinant();
+            if d > 0.0 { -d.ln() } else { f64::INFINITY }
+        }
     };
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
     let g = 0.5 * (5f64.sqrt() - 1.0);
@@ -105,6 +139,25 @@ mod tests {
         assert!((w - 0.5).abs() < 1e-6);
         assert!((p - Matrix2::identity() * 1.6).norm() < 1e-6);
         assert!((x - Vector2::new(0.2, 0.8)).norm() < 1e-6);
+    }
+
+    #[test]
+    fn trace_and_determinant_omegas_by_hand() {
+        // Pa = I, Pb = diag(1/2, 4), so A = I, B = diag(2, 1/4).
+        // Determinant: det(ωA + (1−ω)B) = (2 − ω)(1 + 3ω)/4, maximal at ω = 5/6, where
+        // P⁻¹ = diag(7/6, 7/8), P = diag(6/7, 8/7).
+        // Trace: tr P = 1/(2 − ω) + 4/(1 + 3ω); its derivative vanishes where 1 + 3ω = √12·(2 − ω),
+        // ω = (2√12 − 1)/(3 + √12) ≈ 0.917 10.
+        let (pa, pb) = (Matrix2::identity(), Matrix2::new(0.5, 0.0, 0.0, 4.0));
+        let z = Vector2::zeros();
+        let (_, p, w) = fuse_by(&z, &pa, &z, &pb, Criterion::Determinant);
+        assert!((w - 5.0 / 6.0).abs() < 1e-7, "{w}");
+        assert!((p - Matrix2::new(6.0 / 7.0, 0.0, 0.0, 8.0 / 7.0)).norm() < 1e-7);
+        let (_, p, w) = fuse_by(&z, &pa, &z, &pb, Criterion::Trace);
+        let w_exact = (2.0 * 12f64.sqrt() - 1.0) / (3.0 + 12f64.sqrt());
+        assert!((w - w_exact).abs() < 1e-7, "{w} vs {w_exact}");
+        assert!((p[(0, 0)] - 1.0 / (2.0 - w_exact)).abs() < 1e-7);
+        assert!((p[(1, 1)] - 1.0 / (w_exact + 0.25 * (1.0 - w_exact))).abs() < 1e-7);
     }
 
     #[test]

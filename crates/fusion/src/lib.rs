@@ -19,8 +19,11 @@
 pub mod covariance_intersection;
 pub mod messages;
 pub mod picture;
+pub mod rules;
 
 pub use messages::{
-    Body, EngagementAnnouncement, EngagementStatus, KillAssessment, Message, TimedTrackReport, TrackReport,
+    Body, EngagementAnnouncement, EngagementStatus, KillAssessment, LaunchNotice, Message, TimedTrackReport,
+    TrackReport,
 };
 pub use picture::{FusedTrack, Fuser, PARTNER_ID_BASE};
+pub use rules::FusionRule;

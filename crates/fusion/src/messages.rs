@@ -42,6 +42,41 @@ pub enum Body {
     Engagement(EngagementAnnouncement),
     /// The outcome of an engagement.
     KillAssessment(KillAssessment),
+    /// Warning of a ballistic-missile launch seen by the sender's sensors (cooperation mode M1 and up).
+    LaunchNotice(LaunchNotice),
+}
+
+impl Body {
+    /// The body's kind as written on the wire (`"TrackReport"`, `"TrackReports"`, `"Engagement"`,
+    /// `"KillAssessment"`, `"LaunchNotice"`): used to count messages by kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::TrackReport(_) => "TrackReport",
+            Body::TrackReports(_) => "TrackReports",
+            Body::Engagement(_) => "Engagement",
+            Body::KillAssessment(_) => "KillAssessment",
+            Body::LaunchNotice(_) => "LaunchNotice",
+        }
+    }
+}
+
+/// A launch warning: when and roughly where a missile was launched and roughly which way it flies,
+/// estimated from the sender's first confirmed track of the climbing missile. Deliberately coarse: it
+/// reveals neither the track's state nor the sensor's accuracy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchNotice {
+    /// Sender's notice id (unique per sender).
+    pub notice_id: u32,
+    /// Estimated launch time, s since the epoch.
+    pub launch_time_s: f64,
+    /// Estimated launch point, ECEF (m), on the ellipsoid.
+    pub launch_point: [f64; 3],
+    /// Radius of the launch area around `launch_point`, m.
+    pub area_radius_m: f64,
+    /// Rough flight azimuth at the launch point, radians clockwise from true north, in [0, 2π).
+    pub azimuth_rad: f64,
+    /// Half-width of the azimuth's uncertainty, radians.
+    pub azimuth_halfwidth_rad: f64,
 }
 
 /// A track report: state and covariance of one of the sender's tracks.

@@ -1,8 +1,8 @@
 //! A party's fused picture: its own confirmed tracks, with partner tracks associated to them and fused
 //! by covariance intersection; partner tracks with no local counterpart enter the picture on their own.
 
-use crate::covariance_intersection;
 use crate::messages::TrackReport;
+use crate::rules::FusionRule;
 use shieldnet_tracking::assignment::{FORBIDDEN, assign_with_dummies};
 use shieldnet_tracking::{Cov6, State6, Track, ekf};
 use std::collections::BTreeMap;
@@ -57,6 +57,7 @@ pub struct Fuser {
     partner_ids: BTreeMap<PartnerKey, u32>,
     pairing: BTreeMap<PartnerKey, u32>,
     next_partner_id: u32,
+    rule: FusionRule,
 }
 
 impl Fuser {
@@ -71,7 +72,14 @@ impl Fuser {
             partner_ids: BTreeMap::new(),
             pairing: BTreeMap::new(),
             next_partner_id: PARTNER_ID_BASE,
+            rule: FusionRule::default(),
         }
+    }
+
+    /// The same fuser fusing with `rule` (default: covariance intersection, ω by trace).
+    pub fn with_rule(mut self, rule: FusionRule) -> Self {
+        self.rule = rule;
+        self
     }
 
     /// Stores a partner's track report; rejects (returns false) malformed reports and reports older
@@ -178,7 +186,7 @@ impl Fuser {
                 match col {
                     Some(j) => {
                         let f = &mut fused[j];
-                        let (x, p, _) = covariance_intersection::fuse(&f.state, &f.cov, xp, pp);
+                        let (x, p) = self.rule.fuse(&f.state, &f.cov, xp, pp);
                         f.state = x;
                         f.cov = p;
                         f.partners.push(key.clone());
@@ -230,6 +238,64 @@ mod tests {
             &State6::new(pos[0], pos[1], pos[2], 0.0, 0.0, 0.0),
             &(Cov6::identity() * sigma * sigma),
         )
+    }
+
+    #[test]
+    fn a_late_report_is_predicted_to_the_picture_time_before_it_is_fused() {
+        // The partner's report is 10 s old when the picture is built: valid at t = 10 s while the
+        // local track is valid at t = 20 s. Predicted forward along the ballistic motion model, it
+        // lands on the local track's state, so it associates and the fused state is that state.
+        let r = 6.9e6;
+        let now = State6::new(r, 0.0, 0.0, 0.0, 3000.0, 1000.0);
+        let then = shieldnet_tracking::motion::propagate(&now, -10.0);
+        let mut local = local_track(4, [r, 0.0, 0.0], 100.0);
+        local.state = now;
+        local.time_s = 20.0;
+        let mut fuser = Fuser::new(0.0, 30.0);
+        let report = TrackReport::new(7, &then, &(Cov6::identity() * 1e4));
+        assert!(fuser.ingest("RUS", 10.0, &report, 20.0));
+        let pic = fuser.picture(20.0, &[&local]);
+        assert_eq!(pic.len(), 1);
+        assert_eq!(pic[0].partners, vec![("RUS".to_string(), 7)]);
+        assert!((pic[0].state - now).fixed_rows::<3>(0).norm() < 1e-3, "{}", pic[0].state - now);
+        // The partner track's own prediction to t = 20 s reproduces `now` (time-aligned fusion).
+        let p = &fuser.partner_tracks()[&("RUS".to_string(), 7)];
+        assert_eq!(p.time_s, 10.0);
+        // A report arriving out of sequence (older than the one held) is dropped, not fused.
+        let older = TrackReport::new(
+            7,
+            &shieldnet_tracking::motion::propagate(&now, -15.0),
+            &(Cov6::identity() * 1e4),
+        );
+        assert!(!fuser.ingest("RUS", 5.0, &older, 21.0));
+        assert_eq!(fuser.partner_tracks()[&("RUS".to_string(), 7)].time_s, 10.0);
+    }
+
+    #[test]
+    fn the_pairing_is_kept_while_it_stays_in_the_gate() {
+        // Two local tracks 300 m apart (σ = 100 m) and one partner track between them, slightly nearer
+        // the second. First picture: it pairs with the nearer one. Then it drifts 40 m toward the
+        // first: without continuity it would switch; with the continuity bonus it keeps its pairing.
+        let r = 7.0e6;
+        let a = local_track(1, [r, 0.0, 0.0], 100.0);
+        let b = local_track(2, [r, 300.0, 0.0], 100.0);
+        let mut fuser = Fuser::new(0.0, 30.0);
+        assert!(fuser.ingest("RUS", 10.0, &report(9, [r, 170.0, 0.0], 100.0), 10.0));
+        fuser.picture(10.0, &[&a, &b]);
+        assert_eq!(fuser.pairing()[&("RUS".to_string(), 9)], 2);
+        assert!(fuser.ingest("RUS", 10.5, &report(9, [r, 130.0, 0.0], 100.0), 10.5));
+        let mut a2 = a.clone();
+        let mut b2 = b.clone();
+        a2.time_s = 10.5;
+        b2.time_s = 10.5;
+        fuser.picture(10.5, &[&a2, &b2]);
+        assert_eq!(fuser.pairing()[&("RUS".to_string(), 9)], 2, "pairing switched on a small drift");
+        // Clearly broken (the partner track now sits on track 1): it switches.
+        assert!(fuser.ingest("RUS", 11.0, &report(9, [r, 0.0, 0.0], 100.0), 11.0));
+        a2.time_s = 11.0;
+        b2.time_s = 11.0;
+        fuser.picture(11.0, &[&a2, &b2]);
+        assert_eq!(fuser.pairing()[&("RUS".to_string(), 9)], 1);
     }
 
     #[test]

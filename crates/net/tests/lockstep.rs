@@ -6,7 +6,7 @@ use shieldnet_net::{MemoryBus, NodeOptions, Pace, RemoteNodes, Timing, serve_nod
 use shieldnet_node::PartyNode;
 use shieldnet_sim::build::build;
 use shieldnet_sim::scenario::load_builtin;
-use shieldnet_sim::{RunOptions, attach_simulation_keys, run, run_with_host};
+use shieldnet_sim::{RunOptions, attach_simulation_keys, run, run_with_host, seed_share_noise};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -27,6 +27,7 @@ fn lockstep_over_a_transport_equals_the_in_process_run() {
     let (local, _) = run(&scn, &opts).unwrap();
 
     let mut setup = build(&scn).unwrap();
+    seed_share_noise(&mut setup, 2011, 0);
     attach_simulation_keys(&mut setup, 2011).unwrap();
     let bus = MemoryBus::new();
     let run_id = "t1";

@@ -22,6 +22,8 @@ pub struct Policy {
 pub struct ShareTo {
     /// Receiving party id.
     pub to: String,
+    /// Send launch notices (mode M1 and up).
+    pub launch_notices: bool,
     /// Send track reports.
     pub tracks: bool,
     /// Send engagement announcements and kill assessments.
@@ -30,6 +32,10 @@ pub struct ShareTo {
     pub interval_s: f64,
     /// Which tracks may be shared.
     pub filter: ShareFilter,
+    /// Degrade shared positions to this accuracy (1σ per axis), m ([`crate::degrade`]).
+    pub position_sigma_m: Option<f64>,
+    /// Seed of the noise stream that degrades this agreement's reports (set by the world per run).
+    pub noise_seed: u64,
 }
 
 /// Which of a party's tracks an agreement lets through.
@@ -39,10 +45,30 @@ pub struct ShareFilter {
     pub region: Option<Vec<(f64, f64)>>,
     /// Only tracks at or above this altitude are shared, m.
     pub min_altitude_m: Option<f64>,
+    /// Only threat-class tracks are shared: objects moving at missile speed
+    /// ([`THREAT_CLASS_MIN_SPEED_M_S`] or faster, Earth-fixed).
+    pub threat_class_only: bool,
 }
 
+/// Least Earth-fixed speed of a track classed as a threat (a ballistic missile or its reentry
+/// vehicle), m/s: aircraft and clutter are slower.
+pub const THREAT_CLASS_MIN_SPEED_M_S: f64 = 1_000.0;
+
 impl ShareFilter {
-    /// Whether a track at this position may be shared.
+    /// Whether a track with this ECEF state (position m, velocity m/s) may be shared.
+    pub fn admits_state(&self, state: &shieldnet_tracking::State6) -> bool {
+        if self.threat_class_only {
+            let speed = state.fixed_rows::<3>(3).norm();
+            // A NaN speed never passes.
+            if speed.partial_cmp(&THREAT_CLASS_MIN_SPEED_M_S).is_none_or(|o| o == std::cmp::Ordering::Less) {
+                return false;
+            }
+        }
+        self.admits(&shieldnet_earth::Ecef(state.fixed_rows::<3>(0).into_owned()).to_geodetic())
+    }
+
+    /// Whether a track at this position may be shared (region and altitude; see
+    /// [`ShareFilter::admits_state`] for the threat-class test).
     pub fn admits(&self, position: &Geodetic) -> bool {
         // A NaN altitude never passes the floor.
         if let Some(h) = self.min_altitude_m
@@ -99,8 +125,10 @@ pub struct NodeConfig {
     pub party_order: Vec<String>,
     /// Own radars.
     pub radars: Vec<Radar>,
-    /// Own batteries.
+    /// Batteries this node commands: its own, or every party's under a joint manager (M5).
     pub batteries: Vec<BatteryState>,
+    /// Battle manager: Earth orientation, doctrine, sector authority.
+    pub battle: crate::battle::BattleConfig,
     /// Every defended asset (own and partners').
     pub assets: Vec<DefendedAsset>,
     /// Outgoing agreements.
@@ -109,6 +137,8 @@ pub struct NodeConfig {
     pub policy: Policy,
     /// Tracker settings.
     pub tracker: TrackerConfig,
+    /// How partner tracks are fused with own tracks.
+    pub fusion: shieldnet_fusion::FusionRule,
     /// Time between engagement decisions, s.
     pub decision_interval_s: f64,
     /// Least time between announcing a plan and launching, s (covers partners' message latency).
@@ -128,7 +158,19 @@ mod tests {
         ShareFilter {
             region: Some(vec![d(30.0, 30.0), d(30.0, 40.0), d(40.0, 40.0), d(40.0, 30.0)]),
             min_altitude_m: None,
+            threat_class_only: false,
         }
+    }
+
+    #[test]
+    fn threat_class_filter_by_speed() {
+        let f = ShareFilter { threat_class_only: true, ..ShareFilter::default() };
+        let p = Geodetic::from_degrees(35.0, 35.0, 100e3).to_ecef().0;
+        let at = |v: f64| shieldnet_tracking::State6::new(p.x, p.y, p.z, v, 0.0, 0.0);
+        assert!(f.admits_state(&at(2500.0)));
+        assert!(!f.admits_state(&at(250.0)));
+        assert!(!f.admits_state(&at(f64::NAN)));
+        assert!(ShareFilter::default().admits_state(&at(250.0)));
     }
 
     #[test]

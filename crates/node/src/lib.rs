@@ -10,10 +10,14 @@
 //! (own batteries only), and planned launches are checked against partners' announcements before they
 //! go.
 
+pub mod battle;
 pub mod config;
+pub mod degrade;
 pub mod events;
+pub mod launch_warning;
 pub mod party_node;
 
+pub use battle::BattleConfig;
 pub use config::{AuditSetup, NodeConfig, Policy, ShareFilter, ShareTo};
 pub use events::{
     AimUpdate, EngagementOutcome, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing, Wire,

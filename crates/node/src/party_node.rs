@@ -5,9 +5,10 @@ use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Ou
 use nalgebra::Vector3;
 use shieldnet_audit::{LogBuilder, LogConfig, ReplayGuard, SignedEnvelope};
 use shieldnet_earth::Ecef;
+use shieldnet_engagement::battle::{PlanContext, plan as plan_battle};
 use shieldnet_engagement::coordination::{Claim, precedes};
-use shieldnet_engagement::feasibility::window;
-use shieldnet_engagement::planner::{BatteryState, Candidate, plan_one_round_per_threat};
+use shieldnet_engagement::feasibility::window_where;
+use shieldnet_engagement::planner::{BatteryState, Candidate};
 use shieldnet_engagement::threat::{ThreatAssessment, assess};
 use shieldnet_fusion::messages::{MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION};
 use shieldnet_fusion::{
@@ -96,15 +97,27 @@ pub struct PartyNode {
     audit: Option<NodeAudit>,
     rejected: BTreeMap<String, u32>,
     audit_failures: u32,
+    /// Launch notices this node sent (M1), and the own tracks they came from.
+    notices: crate::launch_warning::NoticeLog,
+    /// Launch notices received from partners: (sender, notice, time received).
+    warnings: Vec<(String, shieldnet_fusion::LaunchNotice, f64)>,
+    /// Noise stream per outgoing agreement (precision degradation).
+    share_rngs: Vec<rand_chacha::ChaCha8Rng>,
 }
 
 impl PartyNode {
     /// A node at the start of a run.
     pub fn new(cfg: NodeConfig) -> Self {
         let tracker = Tracker::new(cfg.tracker.clone());
-        let fuser = Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s);
+        let fuser =
+            Fuser::new(cfg.tracker.accel_noise_m2_s3, cfg.partner_track_max_age_s).with_rule(cfg.fusion);
         let batteries = cfg.batteries.clone();
         let last_share_s = vec![f64::NEG_INFINITY; cfg.share.len()];
+        let share_rngs = cfg
+            .share
+            .iter()
+            .map(|s| <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(s.noise_seed))
+            .collect();
         let audit = cfg.audit.clone().and_then(|setup| {
             let log = LogBuilder::new(setup.keys.clone(), LogConfig::default(), 0.0).ok()?;
             let guard = ReplayGuard::new(setup.max_message_age_s, 1.0);
@@ -124,6 +137,9 @@ impl PartyNode {
             audit,
             rejected: BTreeMap::new(),
             audit_failures: 0,
+            notices: Default::default(),
+            warnings: Vec::new(),
+            share_rngs,
         }
     }
 
@@ -268,6 +284,7 @@ impl PartyNode {
                 self.reacquire(k, &picture);
             }
         }
+        self.warn_launches(now, &mut out);
         self.share_tracks(now, &mut out);
         self.launch_due(now, &picture, &mut out);
         self.update_aims(now, &picture, &mut out);
@@ -339,6 +356,7 @@ impl PartyNode {
                         );
                     }
                 }
+                Body::LaunchNotice(n) => self.warnings.push((m.sender.clone(), n.clone(), now)),
                 Body::KillAssessment(k) => {
                     self.partner_claims.remove(&(m.sender.clone(), k.engagement_id));
                     if k.killed {
@@ -370,6 +388,29 @@ impl PartyNode {
         }
     }
 
+    /// Launch notices received from partners so far: (sender, notice, time received).
+    pub fn launch_warnings(&self) -> &[(String, shieldnet_fusion::LaunchNotice, f64)] {
+        &self.warnings
+    }
+
+    /// Sends a launch notice for each new launch seen by own confirmed tracks, to every partner whose
+    /// agreement carries launch notices.
+    fn warn_launches(&mut self, now: f64, out: &mut NodeOutput) {
+        if !self.cfg.share.iter().any(|s| s.launch_notices) {
+            return;
+        }
+        let fresh = self.notices.new_notices(self.tracker.tracks());
+        for n in fresh {
+            let targets: Vec<String> =
+                self.cfg.share.iter().filter(|s| s.launch_notices).map(|s| s.to.clone()).collect();
+            for to in targets {
+                let message = self.next_message(now, Body::LaunchNotice(n.clone()));
+                let wire = self.wire(&to, message, now);
+                out.outgoing.push(Outgoing { to, wire });
+            }
+        }
+    }
+
     fn share_tracks(&mut self, now: f64, out: &mut NodeOutput) {
         for k in 0..self.cfg.share.len() {
             let share = &self.cfg.share[k];
@@ -379,14 +420,22 @@ impl PartyNode {
             self.last_share_s[k] = now;
             let to = share.to.clone();
             // All confirmed tracks of this reporting instant travel together (one signature per batch).
+            let sigma = share.position_sigma_m;
+            let rng = &mut self.share_rngs[k];
             let reports: Vec<TimedTrackReport> = self
                 .tracker
                 .tracks()
                 .iter()
-                .filter(|t| t.is_confirmed() && share.filter.admits(&t.position().to_geodetic()))
-                .map(|t| TimedTrackReport {
-                    time_of_validity_s: t.time_s,
-                    report: TrackReport::new(t.id, &t.state, &t.cov),
+                .filter(|t| t.is_confirmed() && share.filter.admits_state(&t.state))
+                .map(|t| {
+                    let report = match sigma {
+                        Some(s) => {
+                            let (x, p) = crate::degrade::degrade(&t.state, &t.cov, s, rng);
+                            TrackReport::new(t.id, &x, &p)
+                        }
+                        None => TrackReport::new(t.id, &t.state, &t.cov),
+                    };
+                    TimedTrackReport { time_of_validity_s: t.time_s, report }
                 })
                 .collect();
             for chunk in reports.chunks(MAX_REPORTS_PER_MESSAGE) {
@@ -488,8 +537,13 @@ impl PartyNode {
                         let f = &picture[i];
                         let e = &self.engagements[k];
                         let bat = &self.batteries[e.battery];
+                        let battle = &self.cfg.battle;
+                        let admit = |p: &Ecef| battle.may_intercept_at(my_rank, p);
                         assess(&f.state, &f.cov, f.time_s, &self.cfg.assets)
-                            .and_then(|a| window(&a.path, &bat.site, &bat.kinematics, now))
+                            .and_then(|a| {
+                                let tr = a.trajectory(&battle.rotation);
+                                window_where(&tr, &bat.site, &bat.kinematics, now, &battle.rotation, &admit)
+                            })
                             .map(|w| LaunchOrder {
                                 engagement_id: e.id,
                                 battery: bat.index,
@@ -529,22 +583,23 @@ impl PartyNode {
         self.announce(body, now, out);
     }
 
-    /// Whether a picture track is the threat of an own engagement whose interceptor has reached its
-    /// intercept time but whose kill assessment has not come yet ("look" before shooting again).
+    /// Whether a picture track lies near the threat of an own engagement still planned, in flight or
+    /// awaiting its kill assessment ("look" before shooting again; no second track drawing fire).
     fn awaiting_assessment(&self, f: &FusedTrack, looking_at: &[Vector3<f64>]) -> bool {
         let p = f.state.fixed_rows::<3>(0).into_owned();
         looking_at.iter().any(|x| (p - x).norm() < REACQUIRE_GATE_M)
     }
 
     fn plan(&mut self, now: f64, picture: &[FusedTrack], out: &mut NodeOutput) {
-        // Where partners' claimed threats and own threats awaiting assessment are now: one prediction
-        // each, then plain distance checks against every picture track.
+        // Where partners' claimed threats and own engaged threats (planned, in flight or awaiting
+        // assessment) are now: one prediction each, then plain distance checks against every picture
+        // track, so that a second track of an engaged threat does not draw more interceptors.
         let claims_now: Vec<Vector3<f64>> =
             self.partner_claims.values().map(|c| position_at(&c.threat, now)).collect();
         let looking_at: Vec<Vector3<f64>> = self
             .engagements
             .iter()
-            .filter(|e| e.status == Status::Launched)
+            .filter(|e| matches!(e.status, Status::Launched | Status::Planned))
             .map(|e| position_at(&e.threat, now))
             .collect();
         let mut assessed: Vec<Assessed> = Vec::new();
@@ -590,12 +645,25 @@ impl PartyNode {
                 available[e.battery].rounds_left = available[e.battery].rounds_left.saturating_sub(1);
             }
         }
+        let battle = &self.cfg.battle;
+        let trajectories: Vec<_> =
+            assessed.iter().map(|a| a.assessment.trajectory(&battle.rotation)).collect();
         let candidates: Vec<Candidate<'_>> = assessed
             .iter()
-            .map(|a| Candidate { track_id: a.track, value: a.value, path: &a.assessment.path })
+            .zip(&trajectories)
+            .map(|(a, tr)| Candidate { track_id: a.track, value: a.value, trajectory: tr })
             .collect();
         let hold = if self.cfg.policy.coordinate { self.cfg.coordination_hold_s } else { 0.0 };
-        let shots = plan_one_round_per_threat(&candidates, &available, now, hold);
+        let me = self.cfg.party_index;
+        let admit = |p: &Ecef| battle.may_intercept_at(me, p);
+        let ctx = PlanContext {
+            now_s: now,
+            hold_s: hold,
+            rotation: &battle.rotation,
+            doctrine: &battle.doctrine,
+            admit: &admit,
+        };
+        let shots = plan_battle(&candidates, &available, &ctx).shots;
         for shot in shots {
             let Some(Assessed { sources, threat, .. }) = assessed.iter().find(|a| a.track == shot.track_id)
             else {

@@ -1,9 +1,10 @@
 //! A node accepts only signed, trusted, fresh, well-formed messages and counts what it rejects.
 
 use shieldnet_audit::{PartyKeys, SignedEnvelope, TrustStore};
+use shieldnet_earth::EarthRotation;
 use shieldnet_fusion::messages::MESSAGE_VERSION;
 use shieldnet_fusion::{Body, KillAssessment, Message};
-use shieldnet_node::{AuditSetup, NodeConfig, NodeInput, PartyNode, Policy, Wire};
+use shieldnet_node::{AuditSetup, BattleConfig, NodeConfig, NodeInput, PartyNode, Policy, Wire};
 use shieldnet_tracking::TrackerConfig;
 
 fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
@@ -13,10 +14,12 @@ fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
         party_order: vec!["A".into(), "B".into()],
         radars: vec![],
         batteries: vec![],
+        battle: BattleConfig::new(EarthRotation::at_julian_date(2_457_175.0)),
         assets: vec![],
         share: vec![],
         policy: Policy { defend_partners: true, coordinate: true },
         tracker: TrackerConfig::default(),
+        fusion: Default::default(),
         decision_interval_s: 4.0,
         coordination_hold_s: 5.0,
         partner_track_max_age_s: 10.0,

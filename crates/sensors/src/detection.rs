@@ -17,6 +17,18 @@ pub struct Detection {
     /// Ground-truth label, for metrics and reports only: the index of the threat that caused it, or
     /// `None` for a false alarm. Trackers never read it.
     pub truth: Option<u32>,
+    /// Measured range rate, when the radar measures it.
+    #[serde(default)]
+    pub range_rate: Option<RangeRate>,
+}
+
+/// A range-rate (Doppler) measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RangeRate {
+    /// Measured d(range)/dt, m/s (positive opening).
+    pub value_m_s: f64,
+    /// Its noise (1σ), m/s.
+    pub sigma_m_s: f64,
 }
 
 impl Detection {
@@ -39,4 +51,8 @@ pub struct Scan {
     pub site: Geodetic,
     /// The detections.
     pub detections: Vec<Detection>,
+    /// The window searched when the look covered only part of the volume (a cued search or a
+    /// track-mode look): a track outside it was not looked at and must not count a miss.
+    #[serde(default)]
+    pub window: Option<crate::cue::Cue>,
 }

@@ -15,8 +15,13 @@
 //! - Swerling III (one dominant scatterer, χ² with four degrees of freedom):
 //!   Pd = exp(−T/(1+SNR/2)) · (1 + T·(SNR/2)/(1+SNR/2)²).
 //!
-//! Measurement noise grows as SNR falls like 1/√(2·SNR) (beam-splitting and range-split accuracy):
-//! the spec's standard deviations hold at `noise_reference_snr_db` and scale by √(SNR_ref/SNR).
+//! Measurement noise grows as SNR falls like 1/√(2·SNR) (beam-splitting and range-split accuracy).
+//! Two forms: without a beamwidth the spec's standard deviations hold at `noise_reference_snr_db` and
+//! scale by √(SNR_ref/SNR); with `beamwidth_rad` and `range_resolution_m` the thermal-noise terms are
+//! σ_angle = θ₃/(k_m·√(2·SNR)) (monopulse slope k_m = 1.6) and σ_range = ΔR/√(2·SNR) (Barton,
+//! *Radar System Analysis and Modeling*, §12), root-sum-squared with the spec's standard deviations,
+//! which then act as the bias/quantisation floor. The beamwidth and range resolution also count the
+//! resolution cells of a searched volume (false alarms = Pfa × cells) when `resolution_cells` is absent.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +67,23 @@ pub struct RadarEquation {
     /// `pfa · resolution_cells` (when absent, the spec's `false_alarms_per_scan` is used).
     #[serde(default)]
     pub resolution_cells: Option<f64>,
+    /// Two-way 3 dB beamwidth, rad: switches the noise to the beamwidth form (see the module docs).
+    #[serde(default)]
+    pub beamwidth_rad: Option<f64>,
+    /// Range resolution c/(2B), m (used with `beamwidth_rad`).
+    #[serde(default)]
+    pub range_resolution_m: Option<f64>,
+    /// Largest factor by which a cued look may lengthen the dwell per beam (energy budget of a cue).
+    #[serde(default = "default_cue_gain")]
+    pub max_cue_dwell_gain: f64,
 }
+
+fn default_cue_gain() -> f64 {
+    30.0
+}
+
+/// Monopulse angle-error slope k_m used by the beamwidth noise form.
+pub const MONOPULSE_SLOPE: f64 = 1.6;
 
 impl RadarEquation {
     /// A notional X-band missile-defence radar (80 kW average power, 6 m² effective aperture, 49 dB
@@ -79,6 +100,9 @@ impl RadarEquation {
             default_rcs_m2: 0.1,
             noise_reference_snr_db: 20.0,
             resolution_cells: None,
+            beamwidth_rad: None,
+            range_resolution_m: None,
+            max_cue_dwell_gain: default_cue_gain(),
         }
     }
 
@@ -100,6 +124,30 @@ impl RadarEquation {
     pub fn noise_factor(&self, snr: f64) -> f64 {
         let r = 10f64.powf(self.noise_reference_snr_db / 10.0);
         (r / snr.max(1e-3)).sqrt()
+    }
+
+    /// Measurement standard deviations (range m, azimuth rad, elevation rad) at mean SNR `snr` given
+    /// the spec's standard deviations `base` (see the module docs for the two forms).
+    pub fn sigmas(&self, base: &[f64; 3], snr: f64) -> [f64; 3] {
+        match (self.beamwidth_rad, self.range_resolution_m) {
+            (Some(bw), Some(dr)) => {
+                let root = (2.0 * snr.max(1e-3)).sqrt();
+                let thermal = [dr / root, bw / (MONOPULSE_SLOPE * root), bw / (MONOPULSE_SLOPE * root)];
+                std::array::from_fn(|k| base[k].hypot(thermal[k]))
+            }
+            _ => base.map(|v| v * self.noise_factor(snr)),
+        }
+    }
+
+    /// Mean false alarms of one look over a volume of `solid_angle_sr` out to `max_range_m`: Pfa ×
+    /// the given `resolution_cells`, or × the cells counted from the beamwidth and range resolution;
+    /// `None` when neither is known.
+    pub fn false_alarm_mean(&self, solid_angle_sr: f64, max_range_m: f64) -> Option<f64> {
+        if let Some(c) = self.resolution_cells {
+            return Some(self.pfa * c);
+        }
+        let (bw, dr) = (self.beamwidth_rad?, self.range_resolution_m?);
+        Some(self.pfa * (max_range_m / dr) * (solid_angle_sr / (bw * bw)))
     }
 }
 
@@ -225,5 +273,31 @@ mod tests {
         assert!((s1 - 3.4976).abs() < 1e-3, "{s1}");
         assert!((eq.noise_factor(100.0) - 1.0).abs() < 1e-12);
         assert!((eq.noise_factor(25.0) - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn beamwidth_noise_follows_the_thermal_formula_and_cells_count_the_volume() {
+        let eq = RadarEquation {
+            beamwidth_rad: Some(0.01),
+            range_resolution_m: Some(15.0),
+            resolution_cells: None,
+            ..RadarEquation::example()
+        };
+        // SNR 50 (17 dB): √(2·50) = 10 → range 15/10 = 1.5 m, angle 0.01/(1.6·10) = 6.25e-4 rad, each
+        // root-sum-squared with the floor (3 m, 1e-4 rad): √(9 + 2.25) = 3.3541, √(1e-8 + 3.90625e-7).
+        let s = eq.sigmas(&[3.0, 1e-4, 1e-4], 50.0);
+        assert!((s[0] - 11.25f64.sqrt()).abs() < 1e-12, "{s:?}");
+        assert!((s[1] - (1e-8f64 + 3.906_25e-7).sqrt()).abs() < 1e-15);
+        // Quartering the SNR doubles the thermal term (σ ∝ 1/√SNR) when the floor is negligible.
+        let a = eq.sigmas(&[1e-9, 1e-12, 1e-12], 100.0);
+        let b = eq.sigmas(&[1e-9, 1e-12, 1e-12], 25.0);
+        for k in 0..3 {
+            assert!((b[k] / a[k] - 2.0).abs() < 1e-6);
+        }
+        // Cells: 1,500 km / 15 m = 1e5 range cells × (0.5 sr / 1e-4 sr) = 5e3 beams → 5e8 cells;
+        // at Pfa 1e-6 that is 500 false alarms per look.
+        let m = eq.false_alarm_mean(0.5, 1_500e3).unwrap();
+        assert!((m - 500.0).abs() < 1e-9, "{m}");
+        assert_eq!(RadarEquation::example().false_alarm_mean(0.5, 1e6), None);
     }
 }

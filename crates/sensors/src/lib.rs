@@ -4,7 +4,9 @@
 //! azimuth sector, between the elevation limits, within range and not hidden by the Earth. A visible
 //! target is detected with probability `pd`; its measured range, azimuth and elevation carry Gaussian
 //! noise, and every detection carries its measurement covariance. False alarms appear uniformly in the
-//! searched volume.
+//! searched volume. With a radar equation ([`RadarEquation`]) Pd, false alarms and noise follow from
+//! SNR; [`horizon`] adds the 4/3-Earth radio horizon, [`cue`] a cued (narrowed) search, and
+//! [`infrared`] space-based early-warning satellites that report lines of sight to boosting missiles.
 //!
 //! ```
 //! use shieldnet_earth::Geodetic;
@@ -15,10 +17,15 @@
 //! assert!(radar.can_see(&above));
 //! ```
 
+pub mod cue;
 pub mod detection;
 pub mod detection_model;
+pub mod horizon;
+pub mod infrared;
 pub mod radar;
 
-pub use detection::{Detection, Scan};
+pub use cue::Cue;
+pub use detection::{Detection, RangeRate, Scan};
 pub use detection_model::{RadarEquation, Swerling};
-pub use radar::{Radar, RadarSpec};
+pub use infrared::{IrDetection, IrSatellite, IrSatelliteSpec, IrTarget, LosFrame};
+pub use radar::{Radar, RadarSpec, Target};

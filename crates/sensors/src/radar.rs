@@ -1,7 +1,9 @@
 //! Radar visibility, detection and noise.
 
-use crate::detection::{Detection, Scan};
+use crate::cue::Cue;
+use crate::detection::{Detection, RangeRate, Scan};
 use crate::detection_model::RadarEquation;
+use crate::horizon::{EffectiveEarth, FOUR_THIRDS};
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 use serde::{Deserialize, Serialize};
@@ -43,6 +45,19 @@ pub struct RadarSpec {
     /// apply.
     #[serde(default)]
     pub detection: Option<RadarEquation>,
+    /// Horizon with standard refraction (4/3-Earth model, see [`crate::horizon`]): the elevation mask
+    /// applies to the apparent elevation and the Earth blocks only below the radio horizon. Reported
+    /// elevations stay geometric (the radar corrects refraction).
+    #[serde(default)]
+    pub refraction: bool,
+    /// Range-rate noise (1σ), m/s: when present, detections also carry a measured range rate.
+    #[serde(default)]
+    pub sigma_range_rate_m_s: Option<f64>,
+    /// Track-mode revisit interval, s: besides the search looks every `revisit_s`, each confirmed
+    /// track of the owner gets a look in a small window around it this often (see
+    /// [`Radar::track_look_times`] and [`Radar::look_window`]).
+    #[serde(default)]
+    pub track_revisit_s: Option<f64>,
 }
 
 impl RadarSpec {
@@ -63,8 +78,29 @@ impl RadarSpec {
             pd: 0.9,
             false_alarms_per_scan: 0.0,
             detection: None,
+            refraction: false,
+            sigma_range_rate_m_s: None,
+            track_revisit_s: None,
         }
     }
+
+    /// Solid angle of the searched volume, sr: azimuth width × (sin el_max − sin el_min).
+    pub fn volume_solid_angle_sr(&self) -> f64 {
+        2.0 * self.half_width_az_rad * (self.max_el_rad.sin() - self.min_el_rad.sin())
+    }
+}
+
+/// One object a radar may see: truth label, ECEF position and velocity, radar cross-section.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// Truth index (reports only).
+    pub truth: u32,
+    /// Position, ECEF.
+    pub position: Ecef,
+    /// Velocity relative to the rotating Earth, ECEF m/s (for range rate).
+    pub velocity: Ecef,
+    /// Radar cross-section, m².
+    pub rcs_m2: f64,
 }
 
 /// A radar in a scenario: its spec, owner and precomputed site position.
@@ -77,13 +113,15 @@ pub struct Radar {
     /// The spec.
     pub spec: RadarSpec,
     site_ecef: Ecef,
+    earth: Option<EffectiveEarth>,
 }
 
 impl Radar {
     /// A radar owned by `party`.
     pub fn new(index: u32, party: u32, spec: RadarSpec) -> Self {
         let site_ecef = spec.site.to_ecef();
-        Self { index, party, spec, site_ecef }
+        let earth = spec.refraction.then(|| EffectiveEarth::new(&site_ecef, spec.site.alt_m, FOUR_THIRDS));
+        Self { index, party, spec, site_ecef, earth }
     }
 
     /// Site position in ECEF.
@@ -102,10 +140,21 @@ impl Radar {
     }
 
     /// Whether the radar can see a point: inside its volume and with a line of sight that clears the
-    /// WGS-84 ellipsoid.
+    /// WGS-84 ellipsoid (or, with refraction, inside its volume at the apparent elevation and above
+    /// the radio horizon).
     pub fn can_see(&self, target: &Ecef) -> bool {
         let la = target.look_angles_from(&self.spec.site);
-        self.in_volume(&la) && line_of_sight_clear(&self.site_ecef, target)
+        self.can_see_at(target, &la)
+    }
+
+    fn can_see_at(&self, target: &Ecef, la: &LookAngles) -> bool {
+        match &self.earth {
+            None => self.in_volume(la) && line_of_sight_clear(&self.site_ecef, target),
+            Some(e) => {
+                let (el, clear) = e.apparent(target);
+                clear && self.in_volume(&LookAngles { el_rad: el, ..*la })
+            }
+        }
     }
 
     /// Times of this radar's looks in the half-open interval (t0, t1]: looks happen at k·revisit_s.
@@ -114,6 +163,34 @@ impl Radar {
         let first = (t0 / r).floor() as i64 + 1;
         let last = (t1 / r + 1e-9).floor() as i64;
         (first..=last).map(move |k| k as f64 * r)
+    }
+
+    /// Track-mode look times in (t0, t1]: multiples of `track_revisit_s` that are not search look
+    /// times (none without a track revisit).
+    pub fn track_look_times(&self, t0: f64, t1: f64) -> Vec<f64> {
+        let Some(r) = self.spec.track_revisit_s else { return Vec::new() };
+        let search = self.spec.revisit_s;
+        let first = (t0 / r).floor() as i64 + 1;
+        let last = (t1 / r + 1e-9).floor() as i64;
+        (first..=last)
+            .map(|k| k as f64 * r)
+            .filter(|t| {
+                let k = (t / search).round();
+                (t - k * search).abs() > 1e-9
+            })
+            .collect()
+    }
+
+    /// A track-mode look: only the window around a track is looked at, with the search dwell (no
+    /// dwell gain); false alarms scale with the window's share of the volume.
+    pub fn look_window<R: Rng + ?Sized>(
+        &self,
+        t_s: f64,
+        targets: &[Target],
+        window: &Cue,
+        rng: &mut R,
+    ) -> Scan {
+        self.look_in(t_s, targets, Some(window), false, rng)
     }
 
     /// One look at time `t_s` over targets given as (truth index, ECEF position): visible targets are
@@ -147,57 +224,115 @@ impl Radar {
         targets: &[(u32, Ecef, f64)],
         rng: &mut R,
     ) -> Scan {
+        let zero = Ecef(Vec3::zeros());
+        let t: Vec<Target> = targets
+            .iter()
+            .map(|(truth, position, rcs_m2)| Target {
+                truth: *truth,
+                position: *position,
+                velocity: zero,
+                rcs_m2: *rcs_m2,
+            })
+            .collect();
+        self.look_targets(t_s, &t, None, rng)
+    }
+
+    /// One look over [`Target`]s, searching the whole volume or, with a `cue`, only the cue window
+    /// (see [`crate::cue`]: SNR × min(Ω_volume/Ω_cue, max gain), false alarms × Ω_cue/Ω_volume).
+    pub fn look_targets<R: Rng + ?Sized>(
+        &self,
+        t_s: f64,
+        targets: &[Target],
+        cue: Option<&Cue>,
+        rng: &mut R,
+    ) -> Scan {
+        self.look_in(t_s, targets, cue, true, rng)
+    }
+
+    fn look_in<R: Rng + ?Sized>(
+        &self,
+        t_s: f64,
+        targets: &[Target],
+        cue: Option<&Cue>,
+        dwell_gain: bool,
+        rng: &mut R,
+    ) -> Scan {
         let s = &self.spec;
         let mut detections = Vec::new();
         let base_sigma = [s.sigma_range_m, s.sigma_az_rad, s.sigma_el_rad];
         let unit = Uniform::new(0.0, 1.0).expect("valid range");
-        for (truth, pos, rcs) in targets {
-            if !self.can_see(pos) {
+        let omega = s.volume_solid_angle_sr();
+        let (fraction, gain) = match cue {
+            Some(c) => {
+                let f = (c.solid_angle_sr() / omega).min(1.0);
+                let cap = s.detection.as_ref().map_or(1.0, |d| d.max_cue_dwell_gain.max(1.0));
+                (f, if dwell_gain { (1.0 / f).min(cap) } else { 1.0 })
+            }
+            None => (1.0, 1.0),
+        };
+        for tg in targets {
+            let la = tg.position.look_angles_from(&s.site);
+            if !self.can_see_at(&tg.position, &la) || cue.is_some_and(|c| !c.contains(&la)) {
                 continue;
             }
-            let la = pos.look_angles_from(&s.site);
-            let (pd, factor) = match &s.detection {
+            let (pd, sigma) = match &s.detection {
                 Some(d) => {
-                    let snr = d.snr(la.range_m, *rcs);
-                    (d.pd(snr), d.noise_factor(snr))
+                    let snr = d.snr(la.range_m, tg.rcs_m2) * gain;
+                    (d.pd(snr), d.sigmas(&base_sigma, snr))
                 }
-                None => (s.pd, 1.0),
+                None => (s.pd, base_sigma),
             };
             if unit.sample(rng) >= pd {
                 continue;
             }
-            let sigma = base_sigma.map(|v| v * factor);
+            let measured = self.noisy(la, &sigma, rng);
+            let range_rate = s.sigma_range_rate_m_s.map(|sd| {
+                let los = (tg.position.0 - self.site_ecef.0) / la.range_m.max(1e-3);
+                let n = Normal::new(0.0, sd).map(|d| d.sample(rng)).unwrap_or(0.0);
+                RangeRate { value_m_s: los.dot(&tg.velocity.0) + n, sigma_m_s: sd }
+            });
             detections.push(Detection {
                 time_s: t_s,
                 radar: self.index,
-                measured: self.noisy(la, &sigma, rng),
+                measured,
                 sigma,
-                truth: Some(*truth),
+                truth: Some(tg.truth),
+                range_rate,
             });
         }
-        let mean_false = match &s.detection {
-            Some(RadarEquation { resolution_cells: Some(cells), pfa, .. }) => pfa * cells,
-            _ => s.false_alarms_per_scan,
-        };
+        let mean_false = s
+            .detection
+            .as_ref()
+            .and_then(|d| d.false_alarm_mean(omega, s.max_range_m))
+            .unwrap_or(s.false_alarms_per_scan)
+            * fraction;
         if mean_false > 0.0 {
             let n = Poisson::new(mean_false).map(|p| p.sample(rng) as u32).unwrap_or(0);
             for _ in 0..n {
-                let la = LookAngles {
-                    range_m: s.max_range_m * unit.sample(rng).sqrt().max(0.05),
-                    az_rad: (s.boresight_az_rad + s.half_width_az_rad * (2.0 * unit.sample(rng) - 1.0))
-                        .rem_euclid(TAU),
-                    el_rad: s.min_el_rad + (s.max_el_rad - s.min_el_rad) * unit.sample(rng),
+                let range_m = s.max_range_m * unit.sample(rng).sqrt().max(0.05);
+                let (az_rad, el_rad) = match cue {
+                    Some(c) => c.sample(unit.sample(rng), unit.sample(rng)),
+                    None => (
+                        (s.boresight_az_rad + s.half_width_az_rad * (2.0 * unit.sample(rng) - 1.0))
+                            .rem_euclid(TAU),
+                        s.min_el_rad + (s.max_el_rad - s.min_el_rad) * unit.sample(rng),
+                    ),
                 };
+                let range_rate = s.sigma_range_rate_m_s.map(|sd| RangeRate {
+                    value_m_s: Normal::new(0.0, 3_000.0).map(|d| d.sample(rng)).unwrap_or(0.0),
+                    sigma_m_s: sd,
+                });
                 detections.push(Detection {
                     time_s: t_s,
                     radar: self.index,
-                    measured: la,
+                    measured: LookAngles { range_m, az_rad, el_rad },
                     sigma: base_sigma,
                     truth: None,
+                    range_rate,
                 });
             }
         }
-        Scan { time_s: t_s, radar: self.index, site: s.site, detections }
+        Scan { time_s: t_s, radar: self.index, site: s.site, detections, window: cue.copied() }
     }
 
     fn noisy<R: Rng + ?Sized>(&self, la: LookAngles, sigma: &[f64; 3], rng: &mut R) -> LookAngles {
@@ -239,6 +374,7 @@ pub fn line_of_sight_clear(a: &Ecef, b: &Ecef) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cue::Cue;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use shieldnet_earth::Enu;
@@ -340,7 +476,192 @@ mod tests {
         assert_eq!(radar().pd_at(range, 1e-6), 0.9);
     }
 
+    /// A radar on the equator looking east at 100 m height, all elevations from −5°.
+    fn equator_radar(refraction: bool) -> Radar {
+        let mut spec = RadarSpec::example();
+        spec.site = Geodetic::from_degrees(0.0, 0.0, 100.0);
+        spec.boresight_az_rad = PI / 2.0;
+        spec.min_el_rad = -5f64.to_radians();
+        spec.max_range_m = 5_000e3;
+        spec.pd = 1.0;
+        spec.refraction = refraction;
+        Radar::new(0, 0, spec)
+    }
+
+    #[test]
+    fn refraction_extends_the_horizon_to_the_four_thirds_earth_distance() {
+        // Along the equator the Earth is a circle of radius a, so the horizon is the closed form.
+        for h in [5e3, 50e3, 200e3] {
+            for (refraction, k) in [(false, 1.0), (true, crate::horizon::FOUR_THIRDS)] {
+                let r = equator_radar(refraction);
+                let d = crate::horizon::radio_horizon_m(100.0, h, WGS84_A, k);
+                let at = |f: f64| Geodetic { lat_rad: 0.0, lon_rad: f * d / WGS84_A, alt_m: h }.to_ecef();
+                assert!(r.can_see(&at(0.995)), "k {k}, h {h}: not seen inside the horizon");
+                assert!(!r.can_see(&at(1.005)), "k {k}, h {h}: seen beyond the horizon");
+            }
+            // Refraction sees ≈ √(4/3) = 1.155 times farther.
+            let ratio = crate::horizon::radio_horizon_m(100.0, h, WGS84_A, 4.0 / 3.0)
+                / crate::horizon::radio_horizon_m(100.0, h, WGS84_A, 1.0);
+            assert!((ratio - (4.0f64 / 3.0).sqrt()).abs() < 0.01, "{ratio}");
+        }
+    }
+
+    #[test]
+    fn the_elevation_mask_applies_to_the_apparent_elevation_with_refraction() {
+        // Mask 1°. A target at 100 km altitude on the equator: the geometric elevation falls below 1°
+        // before the 4/3-Earth apparent elevation does, so there is a band of ground distances seen
+        // only with refraction; the apparent elevation there is above the geometric one by about
+        // φ/8 (half the central angle φ/(2k) difference ≈ φ·(1 − 3/4)/2).
+        let mask = 1f64.to_radians();
+        let mut plain = equator_radar(false);
+        let mut refr = equator_radar(true);
+        plain.spec.min_el_rad = mask;
+        refr.spec.min_el_rad = mask;
+        let site = plain.spec.site;
+        let (mut only_refraction, mut both) = (0, 0);
+        for k in 1..400 {
+            let lon = 2.0 + 0.025 * k as f64;
+            let p = Geodetic::from_degrees(0.0, lon, 100e3).to_ecef();
+            let geo = p.look_angles_from(&site).el_rad;
+            let (a, b) = (plain.can_see(&p), refr.can_see(&p));
+            assert_eq!(a, geo >= mask, "geometric mask at {lon}°");
+            assert!(!a || b, "refraction lost a target at {lon}°");
+            if b && !a {
+                only_refraction += 1;
+                let phi = lon.to_radians();
+                assert!(geo < mask && geo + phi / 8.0 > mask - 0.2f64.to_radians(), "{lon}° geo {geo}");
+            }
+            both += (a && b) as u32;
+        }
+        assert!(only_refraction > 5 && both > 5, "{only_refraction} {both}");
+    }
+
+    #[test]
+    fn range_rate_is_the_line_of_sight_velocity_with_its_noise() {
+        let mut spec = RadarSpec::example();
+        spec.pd = 1.0;
+        spec.sigma_range_rate_m_s = Some(2.0);
+        let r = Radar::new(0, 0, spec);
+        let p = Geodetic::from_degrees(37.0, 45.0, 150e3).to_ecef();
+        let v = Ecef(Vec3::new(-1_000.0, 2_000.0, 500.0));
+        let los = (p.0 - r.site_ecef().0).normalize();
+        let truth = los.dot(&v.0);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let n = 5_000;
+        let (mut sum, mut sum_sq) = (0.0, 0.0);
+        for k in 0..n {
+            let t = Target { truth: 0, position: p, velocity: v, rcs_m2: 1.0 };
+            let d = &r.look_targets(k as f64, &[t], None, &mut rng).detections[0];
+            let rr = d.range_rate.unwrap();
+            assert_eq!(rr.sigma_m_s, 2.0);
+            sum += rr.value_m_s - truth;
+            sum_sq += (rr.value_m_s - truth).powi(2);
+        }
+        let (mean, sd) = (sum / n as f64, (sum_sq / n as f64).sqrt());
+        assert!(mean.abs() < 4.0 * 2.0 / (n as f64).sqrt(), "bias {mean}");
+        assert!((sd - 2.0).abs() < 0.08, "sd {sd}");
+    }
+
+    #[test]
+    fn a_cue_raises_snr_and_cuts_false_alarms_by_the_solid_angle_ratio() {
+        let mut spec = RadarSpec::example();
+        spec.detection = Some(RadarEquation { resolution_cells: Some(2e6), ..RadarEquation::example() });
+        let r = Radar::new(0, 0, spec);
+        let target = Geodetic::from_degrees(37.0, 45.0, 150e3).to_ecef();
+        let la = target.look_angles_from(&r.spec.site);
+        let cue = Cue { az_rad: la.az_rad, el_rad: la.el_rad + 0.01, half_angle_rad: 0.03 };
+        let ratio = r.spec.volume_solid_angle_sr() / cue.solid_angle_sr();
+        assert!(ratio > 30.0, "{ratio}");
+        // The dwell gain is capped at 30 (default): SNR × 30.
+        let rcs = 2e-3;
+        let eq = r.spec.detection.clone().unwrap();
+        let snr = eq.snr(la.range_m, rcs);
+        let (pd_search, pd_cued) = (eq.pd(snr), eq.pd(snr * 30.0));
+        assert!(pd_search < 0.1 && pd_cued > 0.5, "{pd_search} {pd_cued}");
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let n = 4_000;
+        let (mut hits_full, mut hits_cue, mut fa_full, mut fa_cue) = (0, 0, 0, 0);
+        let tg = [Target { truth: 0, position: target, velocity: Ecef(Vec3::zeros()), rcs_m2: rcs }];
+        for k in 0..n {
+            for d in r.look_targets(k as f64, &tg, None, &mut rng).detections {
+                if d.truth.is_some() { hits_full += 1 } else { fa_full += 1 }
+            }
+            for d in r.look_targets(k as f64, &tg, Some(&cue), &mut rng).detections {
+                if d.truth.is_some() {
+                    hits_cue += 1
+                } else {
+                    fa_cue += 1;
+                    assert!(cue.contains(&d.measured));
+                }
+            }
+        }
+        let band = |p: f64| 4.0 * (p * (1.0 - p) / n as f64).sqrt();
+        assert!((hits_full as f64 / n as f64 - pd_search).abs() < band(pd_search));
+        assert!((hits_cue as f64 / n as f64 - pd_cued).abs() < band(pd_cued));
+        // False alarms: Pfa·cells = 2 per look in search, 2/ratio in the cue.
+        let (m_full, m_cue) = (fa_full as f64 / n as f64, fa_cue as f64 / n as f64);
+        assert!((m_full - 2.0).abs() < 4.0 * (2.0 / n as f64).sqrt(), "{m_full}");
+        assert!((m_cue - 2.0 / ratio).abs() < 4.0 * (2.0 / ratio / n as f64).sqrt() + 1e-3, "{m_cue}");
+        // A target outside the cue window is not looked at.
+        let off = Cue { az_rad: la.az_rad + 0.3, ..cue };
+        assert!(r.look_targets(0.0, &tg, Some(&off), &mut rng).detections.iter().all(|d| d.truth.is_none()));
+    }
+
+    #[test]
+    fn track_looks_fall_between_search_looks_and_see_only_their_window() {
+        let mut spec = RadarSpec::example();
+        spec.track_revisit_s = Some(0.5);
+        spec.pd = 1.0;
+        let r = Radar::new(0, 0, spec);
+        assert_eq!(r.track_look_times(0.0, 2.5), vec![0.5, 1.0, 1.5, 2.5]);
+        assert!(radar().track_look_times(0.0, 10.0).is_empty());
+        let a = Geodetic::from_degrees(37.0, 45.0, 150e3).to_ecef();
+        let b = Geodetic::from_degrees(36.0, 44.0, 150e3).to_ecef();
+        let la = a.look_angles_from(&r.spec.site);
+        let w = Cue { az_rad: la.az_rad, el_rad: la.el_rad, half_angle_rad: 0.01 };
+        let z = Ecef(Vec3::zeros());
+        let tg = [
+            Target { truth: 0, position: a, velocity: z, rcs_m2: 1.0 },
+            Target { truth: 1, position: b, velocity: z, rcs_m2: 1.0 },
+        ];
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let scan = r.look_window(0.5, &tg, &w, &mut rng);
+        assert_eq!(scan.detections.iter().map(|d| d.truth).collect::<Vec<_>>(), vec![Some(0)]);
+        assert_eq!(scan.window, Some(w));
+        assert_eq!(r.look(2.0, &[(0, a), (1, b)], &mut rng).window, None);
+    }
+
     proptest::proptest! {
+        /// With refraction a radar never detects below the radio horizon of the 4/3 Earth, below its
+        /// mask at the apparent elevation, or outside its sector and range.
+        #[test]
+        fn with_refraction_never_detects_below_the_radio_horizon(lat in 20.0f64..55.0, lon in 20.0f64..65.0, alt in 0.0f64..1.5e6, seed in 0u64..1000) {
+            let mut spec = RadarSpec::example();
+            spec.refraction = true;
+            spec.pd = 1.0;
+            spec.min_el_rad = -1f64.to_radians();
+            let r = Radar::new(0, 0, spec);
+            let p = Geodetic::from_degrees(lat, lon, alt).to_ecef();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let scan = r.look(0.0, &[(0, p)], &mut rng);
+            let la = p.look_angles_from(&r.spec.site);
+            // Independent check of the radio horizon: ground distance (central angle × local radius)
+            // against the exact tangent distance for these heights.
+            let site = r.site_ecef();
+            let radius = site.0.norm() - r.spec.site.alt_m;
+            let phi = p.0.normalize().dot(&site.0.normalize()).clamp(-1.0, 1.0).acos();
+            let h = p.0.norm() - radius;
+            let horizon = crate::horizon::radio_horizon_m(r.spec.site.alt_m, h.max(0.0), radius, 4.0 / 3.0);
+            if !scan.detections.is_empty() {
+                proptest::prop_assert!(h >= 0.0 && phi * radius <= horizon * (1.0 + 1e-9));
+                proptest::prop_assert!(la.range_m <= r.spec.max_range_m);
+                proptest::prop_assert!(wrap_pi(la.az_rad - r.spec.boresight_az_rad).abs() <= r.spec.half_width_az_rad);
+            } else if r.in_volume(&la) && h > 0.0 && phi * radius < 0.99 * horizon && la.el_rad > 0.0 {
+                // Inside the sector, above the geometric horizontal and well inside the radio horizon: seen.
+                proptest::prop_assert!(false, "missed a visible target");
+            }
+        }
+
         /// A radar never detects a target outside its field of regard or behind the Earth.
         #[test]
         fn never_detects_what_it_cannot_see(lat in 20.0f64..55.0, lon in 20.0f64..65.0, alt in 0.0f64..1.5e6, seed in 0u64..1000) {

@@ -26,6 +26,22 @@ pub struct ThreatSpec {
     pub aim: Geodetic,
     /// The trajectory.
     pub trajectory: Trajectory,
+    /// Radar cross-section while boosting (booster attached), m².
+    pub rcs_booster_m2: f64,
+    /// Radar cross-section after burnout (reentry vehicle), m².
+    pub rcs_rv_m2: f64,
+}
+
+impl ThreatSpec {
+    /// Whether its motor burns at `t_s` (between launch and burnout).
+    pub fn thrusting(&self, t_s: f64) -> bool {
+        t_s >= self.trajectory.launch_time_s() && t_s < self.trajectory.burnout_time_s()
+    }
+
+    /// Radar cross-section at `t_s`: the booster's until burnout, the reentry vehicle's after.
+    pub fn rcs_m2(&self, t_s: f64) -> f64 {
+        if t_s < self.trajectory.burnout_time_s() { self.rcs_booster_m2 } else { self.rcs_rv_m2 }
+    }
 }
 
 /// A battery in the world.
@@ -48,6 +64,8 @@ pub struct Agreement {
     pub from: u32,
     /// Receiver.
     pub to: u32,
+    /// Launch notices flow.
+    pub launch_notices: bool,
     /// Track reports flow.
     pub tracks: bool,
     /// Engagement announcements and kill assessments flow.
@@ -60,6 +78,10 @@ pub struct Agreement {
     pub loss: f64,
     /// Which tracks may flow.
     pub filter: ShareFilter,
+    /// Extra delay per message, uniform in [0, jitter_s], s.
+    pub jitter_s: f64,
+    /// Shared position accuracy (precision degradation), m.
+    pub position_sigma_m: Option<f64>,
 }
 
 /// Everything the world needs.
@@ -73,6 +95,8 @@ pub struct Setup {
     pub threats: Vec<ThreatSpec>,
     /// Radars.
     pub radars: Vec<Radar>,
+    /// Infrared early-warning satellites.
+    pub ir_satellites: Vec<shieldnet_sensors::IrSatellite>,
     /// Batteries.
     pub batteries: Vec<BatterySpec>,
     /// Defended assets.
@@ -96,8 +120,10 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
     };
     let mode = scn.cooperation.mode;
     let policy = match mode {
-        Mode::M0 | Mode::M2 => Policy { defend_partners: false, coordinate: false },
+        Mode::M0 | Mode::M1 | Mode::M2 => Policy { defend_partners: false, coordinate: false },
         Mode::M3 => Policy { defend_partners: true, coordinate: true },
+        // M4: sector authority replaces announcements; M5: one manager, nothing to deconflict.
+        Mode::M4 | Mode::M5 => Policy { defend_partners: true, coordinate: false },
         other => return Err(SimError::UnsupportedMode(format!("{other:?}"))),
     };
     let assets: Vec<DefendedAsset> = scn
@@ -138,7 +164,15 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             let t0 = raid.time_s + k as f64 * raid.spacing_s;
             let trajectory = fly_threat(&launch, &aim, t0, &boost, &rotation)
                 .map_err(|source| SimError::Flight { threat: id.clone(), source })?;
-            threats.push(ThreatSpec { id, raid: raid.id.clone(), launch, aim, trajectory });
+            threats.push(ThreatSpec {
+                id,
+                raid: raid.id.clone(),
+                launch,
+                aim,
+                trajectory,
+                rcs_booster_m2: mt.rcs_booster_m2,
+                rcs_rv_m2: mt.rcs_rv_m2,
+            });
         }
     }
     let radars: Vec<Radar> = scn
@@ -163,7 +197,10 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     sigma_el_rad: r.sigma_el_mrad * 1e-3,
                     pd: r.pd,
                     false_alarms_per_scan: r.false_alarms_per_scan,
-                    detection: None,
+                    detection: r.detection.as_ref().map(crate::build_sensors::radar_equation),
+                    refraction: r.refraction,
+                    sigma_range_rate_m_s: r.sigma_range_rate_m_s,
+                    track_revisit_s: r.track_revisit_s,
                 },
             ))
         })
@@ -191,6 +228,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     },
                     pk: it.pk,
                     reaction_time_s: it.reaction_time_s,
+                    kill_assessment_s: it.kill_assessment_s,
+                    magazine: b.rounds,
                     rounds_left: b.rounds,
                 },
                 divert_m: it.divert_km * 1e3,
@@ -198,7 +237,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             })
         })
         .collect::<Result<_, SimError>>()?;
-    let agreements: Vec<Agreement> = match mode {
+    let mut agreements: Vec<Agreement> = match mode {
         Mode::M0 => Vec::new(),
         _ => scn
             .sharing
@@ -207,7 +246,8 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                 Ok(Agreement {
                     from: party_index(&s.from)?,
                     to: party_index(&s.to)?,
-                    tracks: s.what.contains(&SharedKind::Tracks),
+                    launch_notices: s.what.contains(&SharedKind::LaunchNotices),
+                    tracks: mode >= Mode::M2 && s.what.contains(&SharedKind::Tracks),
                     engagements: mode >= Mode::M3 && s.what.contains(&SharedKind::Engagements),
                     interval_s: s.interval_s,
                     latency_s: s.latency_s,
@@ -218,12 +258,19 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                             .as_ref()
                             .map(|r| r.iter().map(|v| (v[0].to_radians(), v[1].to_radians())).collect()),
                         min_altitude_m: s.min_altitude_km.map(|h| h * 1e3),
+                        threat_class_only: s.threat_class_only,
                     },
+                    jitter_s: s.jitter_s,
+                    position_sigma_m: s.position_sigma_m,
                 })
             })
             .collect::<Result<_, SimError>>()?,
     };
-    let max_latency = agreements.iter().map(|a| a.latency_s).fold(0.0, f64::max);
+    if mode == Mode::M5 {
+        crate::battle_setup::share_everything(&mut agreements);
+    }
+    let battle = crate::battle_setup::battle_config(scn, rotation, &parties)?;
+    let max_latency = agreements.iter().map(|a| a.latency_s + a.jitter_s).fold(0.0, f64::max);
     let max_interval = agreements.iter().map(|a| a.interval_s).fold(0.0, f64::max);
     let dt = scn.scenario.time_step_s;
     let t = &scn.tracking;
@@ -240,21 +287,26 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             party_id: parties[p as usize].clone(),
             party_order: parties.clone(),
             radars: radars.iter().filter(|r| r.party == p).cloned().collect(),
-            batteries: batteries.iter().filter(|b| b.party == p).map(|b| b.state.clone()).collect(),
+            batteries: crate::battle_setup::commanded(mode, p, &batteries),
+            battle: battle.for_party(mode, p),
             assets: assets.clone(),
             share: agreements
                 .iter()
                 .filter(|a| a.from == p)
                 .map(|a| ShareTo {
                     to: parties[a.to as usize].clone(),
+                    launch_notices: a.launch_notices,
                     tracks: a.tracks,
                     engagements: a.engagements,
                     interval_s: a.interval_s,
                     filter: a.filter.clone(),
+                    position_sigma_m: a.position_sigma_m,
+                    noise_seed: 0,
                 })
                 .collect(),
             policy,
             tracker: tracker.clone(),
+            fusion: fusion_rule(&scn.parties[p as usize]),
             decision_interval_s: 4.0f64.max(dt),
             coordination_hold_s: max_latency + 2.0 * dt,
             // A partner track not refreshed for three report intervals (plus latency) is taken as
@@ -263,7 +315,22 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
             audit: None,
         })
         .collect();
-    Ok(Setup { rotation, parties, threats, radars, batteries, assets, agreements, nodes })
+    let ir_satellites = crate::build_sensors::ir_satellites(scn, &parties)?;
+    Ok(Setup { rotation, parties, threats, radars, ir_satellites, batteries, assets, agreements, nodes })
+}
+
+/// The fusion rule a `[[party]]` chose.
+fn fusion_rule(party: &crate::scenario::schema::Party) -> shieldnet_fusion::FusionRule {
+    use crate::scenario::schema::FusionChoice;
+    use shieldnet_fusion::FusionRule;
+    match party.fusion {
+        FusionChoice::CiTrace => FusionRule::CiTrace,
+        FusionChoice::CiDeterminant => FusionRule::CiDeterminant,
+        FusionChoice::Naive => FusionRule::Naive,
+        FusionChoice::BarShalomCampo => {
+            FusionRule::BarShalomCampo { correlation: party.fusion_correlation.unwrap_or(0.0) }
+        }
+    }
 }
 
 /// Julian date of a TOML datetime with date, time and offset (e.g. `2015-06-01T12:00:00Z`).

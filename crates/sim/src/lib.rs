@@ -6,14 +6,22 @@
 //! parties per the sharing agreements (with latency and loss), flies interceptors and draws intercept
 //! outcomes, and returns a [`report::RunReport`].
 
+pub mod battle_setup;
 pub mod build;
+pub mod build_sensors;
 pub mod campaign;
+pub mod compare;
+pub mod early_warning;
+pub mod independence;
+pub mod party_metrics;
 pub mod host;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sharing_metrics;
+pub mod track_mode;
 pub mod world;
 
 pub use host::{HostEvent, LocalNodes, NodeFinish, NodeHost};
 pub use report::{RunRecord, RunReport};
-pub use world::{RunOptions, SimError, attach_simulation_keys, run, run_with_host};
+pub use world::{RunOptions, SimError, attach_simulation_keys, run, run_prepared, run_with_host, seed_share_noise};

@@ -51,6 +51,13 @@ pub struct ThreatReport {
     pub first_own_track_s: BTreeMap<String, Option<f64>>,
     /// First time it appeared in each party's fused picture (own or partner track), s.
     pub first_picture_s: BTreeMap<String, Option<f64>>,
+    /// First time each party received a partner's launch notice of it (mode M1 and up), s.
+    #[serde(default)]
+    pub first_warning_s: BTreeMap<String, Option<f64>>,
+    /// Per party that fired at it: distance from the threat's true position to the picture track the
+    /// party's first interceptor was launched on, at launch (position error at hand-over), m.
+    #[serde(default)]
+    pub handover_error_m: BTreeMap<String, f64>,
 }
 
 /// One party's figures.
@@ -68,9 +75,15 @@ pub struct PartyReport {
     pub messages_received: u32,
     /// Received messages rejected (unsigned, bad signature, replayed, stale, malformed).
     pub messages_rejected: u32,
+    /// Messages received from partners by body kind (`TrackReports`, `LaunchNotice`, `Engagement`, …).
+    #[serde(default)]
+    pub messages_received_by_kind: BTreeMap<String, u32>,
     /// Seconds by which partner data put each threat into the picture before the party's own track
     /// did (null where it never had an own track; 0 where own sensors were first).
     pub warning_gained_s: BTreeMap<String, Option<f64>>,
+    /// Tracking quality of its own tracker (OSPA, GOSPA, SIAP; see `party_metrics`).
+    #[serde(default)]
+    pub tracking: crate::party_metrics::TrackingMetrics,
 }
 
 /// One entry of the event log.
@@ -105,6 +118,10 @@ pub struct RunReport {
     pub parties: Vec<PartyReport>,
     /// Interceptor pairs from different parties in flight toward one threat at once.
     pub double_engagements: u32,
+    /// How far each pair of parties' pictures agreed (SIAP commonality), see
+    /// [`crate::sharing_metrics::Commonality`].
+    #[serde(default)]
+    pub commonality: Vec<crate::sharing_metrics::PairCommonality>,
     /// Time-ordered events.
     pub events: Vec<Event>,
 }

@@ -8,19 +8,20 @@ use crate::report::{
 };
 use crate::rng::stream;
 use crate::scenario::Scenario;
+use crate::sharing_metrics::{Commonality, threat_of_notice, wire_kind};
 use rand::RngExt;
 use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_earth::Ecef;
 use shieldnet_fusion::PARTNER_ID_BASE;
 use shieldnet_node::{AuditSetup, EngagementOutcome, NodeEvent, NodeInput, Wire};
-use shieldnet_sensors::Scan;
+use shieldnet_sensors::{IrTarget, Scan, Target};
 use std::collections::BTreeMap;
 
 /// Why a run could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The cooperation mode is not implemented yet.
-    #[error("cooperation mode {0} is not implemented yet; use M0, M2 or M3")]
+    #[error("cooperation mode {0} is not implemented yet; use M0, M1, M2, M3, M4 or M5")]
     UnsupportedMode(String),
     /// A threat's trajectory could not be flown.
     #[error("threat {threat}: {source}")]
@@ -55,7 +56,10 @@ const TRACK_TRUTH_GATE_M: f64 = 25_000.0;
 
 #[derive(Debug, Clone)]
 struct InFlight {
+    /// The commanding node's party (outcomes and aim updates go to it).
     party: u32,
+    /// The battery's owner (credited with the shot and the kill).
+    owner: u32,
     engagement_id: u32,
     battery: u32,
     launch_s: f64,
@@ -76,8 +80,19 @@ struct Pending {
 
 /// Runs a scenario once, every party node in this process.
 pub fn run(scn: &Scenario, opts: &RunOptions) -> Result<(RunReport, Option<RunRecord>), SimError> {
-    let mut setup = build(scn)?;
+    run_prepared(scn, &build(scn)?, opts)
+}
+
+/// Runs a scenario once from its already built cast (`build(scn)`): a campaign builds each scenario
+/// once — threat trajectories and the rest hold no randomness — and shares it across its runs.
+pub fn run_prepared(
+    scn: &Scenario,
+    setup: &Setup,
+    opts: &RunOptions,
+) -> Result<(RunReport, Option<RunRecord>), SimError> {
+    let mut setup = setup.clone();
     let seed = opts.seed.unwrap_or(scn.scenario.seed);
+    seed_share_noise(&mut setup, seed, opts.run_index);
     if opts.audit {
         attach_simulation_keys(&mut setup, seed)?;
     }
@@ -95,6 +110,7 @@ pub fn run_with_host(
 ) -> Result<(RunReport, Option<RunRecord>), SimError> {
     let mut setup = build(scn)?;
     let seed = opts.seed.unwrap_or(scn.scenario.seed);
+    seed_share_noise(&mut setup, seed, opts.run_index);
     if opts.audit {
         attach_simulation_keys(&mut setup, seed)?;
     }
@@ -115,6 +131,22 @@ pub fn attach_simulation_keys(setup: &mut Setup, seed: u64) -> Result<(), SimErr
         node.audit = Some(AuditSetup { keys: k, trust: trust.clone(), max_message_age_s: 60.0 });
     }
     Ok(())
+}
+
+/// Seeds each agreement's precision-degradation noise from the run's `share-noise` stream of that
+/// agreement. A node process configured from the scenario must call this with the run's seed too.
+pub fn seed_share_noise(setup: &mut Setup, seed: u64, run: u64) {
+    use rand::Rng;
+    for node in &mut setup.nodes {
+        for share in &mut node.share {
+            let k = setup.agreements.iter().position(|a| {
+                a.from == node.party_index && setup.parties.get(a.to as usize) == Some(&share.to)
+            });
+            if let Some(k) = k {
+                share.noise_seed = stream(seed, run, "share-noise", k as u64).next_u64();
+            }
+        }
+    }
 }
 
 struct World<'a> {
@@ -139,6 +171,20 @@ struct World<'a> {
     pending: Vec<Pending>,
     outcomes_due: Vec<(f64, u32, EngagementOutcome)>,
     double_engagements: u32,
+    early_warning: crate::early_warning::EarlyWarning,
+    first_ir: Vec<Vec<bool>>,
+    party_metrics: Vec<crate::party_metrics::Accumulator>,
+    /// First launch warning per party per threat.
+    first_warning: Vec<Vec<Option<f64>>>,
+    /// Launch warnings of each node already looked at.
+    warnings_seen: Vec<usize>,
+    /// Messages received per party by kind.
+    received_by_kind: Vec<BTreeMap<String, u32>>,
+    /// Position error at each party's first launch at each threat: [threat][party].
+    handover_error: Vec<Vec<Option<f64>>>,
+    /// This step's picture position of each threat per party: [party][threat].
+    held: Vec<Vec<Option<nalgebra::Vector3<f64>>>>,
+    commonality: Commonality,
 }
 
 impl<'a> World<'a> {
@@ -166,6 +212,20 @@ impl<'a> World<'a> {
             pending: Vec::new(),
             outcomes_due: Vec::new(),
             double_engagements: 0,
+            early_warning: crate::early_warning::EarlyWarning::new(
+                s.ir_satellites.clone(),
+                np,
+                seed,
+                opts.run_index,
+            ),
+            first_ir: vec![vec![false; nt]; np],
+            party_metrics: vec![Default::default(); np],
+            first_warning: vec![vec![None; nt]; np],
+            warnings_seen: vec![0; np],
+            received_by_kind: vec![BTreeMap::new(); np],
+            handover_error: vec![vec![None; np]; nt],
+            held: vec![vec![None; nt]; np],
+            commonality: Commonality::new(np),
             s,
         }
     }
@@ -212,6 +272,7 @@ impl<'a> World<'a> {
             let t = step as f64 * dt;
             self.resolve_intercepts(t, &mut pk_rng);
             self.resolve_impacts(t);
+            self.infrared(t0, t);
             let scans = self.look(t0, t, &mut radar_rngs);
             let inboxes = self.deliver(t);
             let outcomes: Vec<Vec<EngagementOutcome>> = (0..self.party_count)
@@ -232,14 +293,47 @@ impl<'a> World<'a> {
             }
             for (p, out) in outputs.into_iter().enumerate() {
                 self.received[p] += inboxes[p].len() as u32;
+                for w in &inboxes[p] {
+                    *self.received_by_kind[p].entry(wire_kind(w).to_string()).or_default() += 1;
+                }
                 self.handle_output(p as u32, t, out, &mut link_rngs);
+                self.note_warnings(p);
+            }
+            self.commonality.add_step(&self.held);
+            for h in &mut self.held {
+                h.fill(None);
             }
             self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
+            self.score_tracking(t);
             if self.record.is_some() {
                 self.record_truth(t);
             }
         }
         self.finish()
+    }
+
+    /// Attributes launch notices newly received by party `p` to threats (truth, for reports only).
+    fn note_warnings(&mut self, p: usize) {
+        let warnings = self.nodes[p].launch_warnings();
+        let fresh: Vec<(f64, Option<usize>, String)> = warnings[self.warnings_seen[p]..]
+            .iter()
+            .map(|(from, n, t)| (*t, threat_of_notice(n, &self.s.threats), from.clone()))
+            .collect();
+        self.warnings_seen[p] = warnings.len();
+        for (t, j, from) in fresh {
+            let Some(j) = j else { continue };
+            if self.first_warning[p][j].is_none() {
+                self.first_warning[p][j] = Some(t);
+                let subject = self.s.threats[j].id.clone();
+                self.event(
+                    t,
+                    "launch_warning",
+                    Some(p as u32),
+                    subject,
+                    format!("launch notice from {from}"),
+                );
+            }
+        }
     }
 
     fn resolve_intercepts(&mut self, t: f64, pk_rng: &mut impl RngExt) {
@@ -261,7 +355,7 @@ impl<'a> World<'a> {
                 Some((j, miss)) if miss <= divert => {
                     let killed = draw < pk;
                     if killed {
-                        self.killed[j] = Some((ti, f.party));
+                        self.killed[j] = Some((ti, f.owner));
                     }
                     let what = if killed { "destroyed" } else { "survived (Pk draw)" };
                     (
@@ -317,48 +411,148 @@ impl<'a> World<'a> {
             .map(|a| a.id.clone())
     }
 
+    /// Infrared early warning over (t0, t]: satellite looks at the boosting threats, reports arriving
+    /// by t (first report of each threat per party logged as `ir_warning`), cues for the radars.
+    fn infrared(&mut self, t0: f64, t: f64) {
+        if self.early_warning.is_empty() {
+            return;
+        }
+        let mut ew = std::mem::take(&mut self.early_warning);
+        ew.observe(t0, t, |lt| {
+            (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, lt) && self.s.threats[j].thrusting(lt))
+                .filter_map(|j| {
+                    let position = self.threat_ecef(j, lt)?;
+                    Some(IrTarget { truth: j as u32, position, thrusting: true })
+                })
+                .collect()
+        });
+        for a in ew.deliver(t) {
+            let Some(j) = a.detection.truth else { continue };
+            let (p, j) = (a.party as usize, j as usize);
+            if !self.first_ir[p][j] {
+                self.first_ir[p][j] = true;
+                let sat = ew.satellite_id(a.detection.satellite).to_string();
+                let how = if a.triangulated { "triangulated" } else { "line of sight only" };
+                let detail = format!("by {sat}, observed at {:.0} s ({how})", a.detection.time_s);
+                let subject = self.s.threats[j].id.clone();
+                self.event(a.t_s, "ir_warning", Some(p as u32), subject, detail);
+            }
+        }
+        self.early_warning = ew;
+    }
+
+    /// Per-party tracking metrics every `party_metrics::INTERVAL_S`: own confirmed tracks, predicted
+    /// to the instant, against the threats flying (truth for reports only).
+    fn score_tracking(&mut self, t: f64) {
+        let k = (t / crate::party_metrics::INTERVAL_S).round();
+        if (t - k * crate::party_metrics::INTERVAL_S).abs() > 1e-9 {
+            return;
+        }
+        let truths: Vec<(u64, shieldnet_earth::Vec3)> = (0..self.s.threats.len())
+            .filter(|&j| self.alive(j, t))
+            .filter_map(|j| self.threat_ecef(j, t).map(|p| (j as u64, p.0)))
+            .collect();
+        for (p, acc) in self.party_metrics.iter_mut().enumerate() {
+            let tracks: Vec<(u64, shieldnet_earth::Vec3)> = self.nodes[p]
+                .tracker()
+                .tracks()
+                .iter()
+                .filter(|tr| tr.is_confirmed())
+                .map(|tr| {
+                    // Predicted to t with the ballistic model (a track's time is its last look's).
+                    let x = shieldnet_tracking::motion::propagate(&tr.state, t - tr.time_s);
+                    (tr.id as u64, shieldnet_earth::Vec3::new(x[0], x[1], x[2]))
+                })
+                .collect();
+            acc.step(&truths, &tracks);
+        }
+    }
+
+    /// First detections (events) and recorded rows of one look of radar `r`.
+    fn note_scan(&mut self, r: usize, lt: f64, scan: &Scan) {
+        let radar = &self.s.radars[r];
+        let p = radar.party as usize;
+        let radar_id = radar.spec.id.clone();
+        for d in &scan.detections {
+            if let Some(j) = d.truth
+                && self.first_detection[p][j as usize].is_none()
+            {
+                self.first_detection[p][j as usize] = Some(lt);
+                let subject = self.s.threats[j as usize].id.clone();
+                self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
+            }
+        }
+        if let Some(rec) = &mut self.record {
+            let radar = &self.s.radars[r];
+            for d in &scan.detections {
+                rec.detections.push(DetectionRow {
+                    t_s: lt,
+                    party: self.s.parties[p].clone(),
+                    radar: radar.spec.id.clone(),
+                    range_m: d.measured.range_m,
+                    az_deg: d.measured.az_rad.to_degrees(),
+                    el_deg: d.measured.el_rad.to_degrees(),
+                    sigma_range_m: d.sigma[0],
+                    sigma_az_mrad: d.sigma[1] * 1e3,
+                    sigma_el_mrad: d.sigma[2] * 1e3,
+                    truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
+                });
+            }
+        }
+    }
+
+    /// Radar `r`'s track-mode looks in (t0, t]: one windowed look per confirmed own track inside its
+    /// volume (`sim::track_mode`).
+    fn track_looks(
+        &mut self,
+        r: usize,
+        t0: f64,
+        t: f64,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        scans: &mut [Vec<Scan>],
+    ) {
+        let p = self.s.radars[r].party as usize;
+        for lt in self.s.radars[r].track_look_times(t0, t) {
+            let targets: Vec<Target> = (0..self.s.threats.len())
+                .filter(|&j| self.alive(j, lt))
+                .filter_map(|j| {
+                    let th = &self.s.threats[j];
+                    let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
+                    Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
+                })
+                .collect();
+            let windows = crate::track_mode::windows(&self.s.radars[r], self.nodes[p].tracker().tracks(), lt);
+            for w in windows {
+                let scan = self.s.radars[r].look_window(lt, &targets, &w, rng);
+                self.note_scan(r, lt, &scan);
+                scans[p].push(scan);
+            }
+        }
+    }
+
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
         let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.party_count];
         for (r, rng) in rngs.iter_mut().enumerate() {
             let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
             for lt in times {
-                let targets: Vec<(u32, Ecef)> = (0..self.s.threats.len())
+                let targets: Vec<Target> = (0..self.s.threats.len())
                     .filter(|&j| self.alive(j, lt))
-                    .filter_map(|j| self.threat_ecef(j, lt).map(|p| (j as u32, p)))
+                    .filter_map(|j| {
+                        let th = &self.s.threats[j];
+                        let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
+                        Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
+                    })
                     .collect();
                 let radar = &self.s.radars[r];
-                let scan = radar.look(lt, &targets, rng);
+                let cue = self.early_warning.cue_for(radar.party, radar, lt);
+                let scan = radar.look_targets(lt, &targets, cue.as_ref(), rng);
                 let p = radar.party as usize;
-                let radar_id = radar.spec.id.clone();
-                for d in &scan.detections {
-                    if let Some(j) = d.truth
-                        && self.first_detection[p][j as usize].is_none()
-                    {
-                        self.first_detection[p][j as usize] = Some(lt);
-                        let subject = self.s.threats[j as usize].id.clone();
-                        self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
-                    }
-                }
-                if let Some(rec) = &mut self.record {
-                    let radar = &self.s.radars[r];
-                    for d in &scan.detections {
-                        rec.detections.push(DetectionRow {
-                            t_s: lt,
-                            party: self.s.parties[p].clone(),
-                            radar: radar.spec.id.clone(),
-                            range_m: d.measured.range_m,
-                            az_deg: d.measured.az_rad.to_degrees(),
-                            el_deg: d.measured.el_rad.to_degrees(),
-                            sigma_range_m: d.sigma[0],
-                            sigma_az_mrad: d.sigma[1] * 1e3,
-                            sigma_el_mrad: d.sigma[2] * 1e3,
-                            truth: d.truth.map(|j| self.s.threats[j as usize].id.clone()).unwrap_or_default(),
-                        });
-                    }
-                }
+                self.note_scan(r, lt, &scan);
                 scans[p].push(scan);
             }
+            self.track_looks(r, t0, t, rng, &mut scans);
         }
         for s in &mut scans {
             s.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.radar.cmp(&b.radar)));
@@ -404,8 +598,9 @@ impl<'a> World<'a> {
             let a = &self.s.agreements[k];
             let lost = a.loss > 0.0 && link_rngs[k].random::<f64>() < a.loss;
             if !lost {
+                let jitter = if a.jitter_s > 0.0 { link_rngs[k].random::<f64>() * a.jitter_s } else { 0.0 };
                 self.pending.push(Pending {
-                    deliver_s: t + a.latency_s,
+                    deliver_s: t + a.latency_s + jitter,
                     from: p,
                     to: to as u32,
                     wire: o.wire,
@@ -423,9 +618,11 @@ impl<'a> World<'a> {
         }
         for l in out.launches {
             let bat = &self.s.batteries[l.battery as usize];
-            if bat.party != p {
-                continue; // A party can only fire its own batteries.
+            // A node fires only the batteries it commands: its party's own (a joint manager's in M5).
+            if !self.s.nodes[p as usize].batteries.iter().any(|b| b.index == l.battery) {
+                continue;
             }
+            let owner = bat.party;
             let from = bat.state.site.to_ecef();
             let target = (0..self.s.threats.len())
                 .filter(|&j| self.alive(j, l.intercept_time_s))
@@ -436,13 +633,23 @@ impl<'a> World<'a> {
                 .filter(|(_, d)| *d < 100e3)
                 .map(|(j, _)| j);
             if let Some(j) = target {
-                self.fired[j][p as usize] += 1;
+                if self.handover_error[j][p as usize].is_none()
+                    && let Some(truth) = self.threat_ecef(j, t)
+                {
+                    self.handover_error[j][p as usize] = out
+                        .picture
+                        .iter()
+                        .map(|f| (f.state.fixed_rows::<3>(0).into_owned() - truth.0).norm())
+                        .min_by(f64::total_cmp);
+                }
+                self.fired[j][owner as usize] += 1;
                 if self.in_flight.iter().any(|f| !f.resolved && f.party != p && f.target == Some(j)) {
                     self.double_engagements += 1;
                 }
             }
             self.in_flight.push(InFlight {
                 party: p,
+                owner,
                 engagement_id: l.engagement_id,
                 battery: l.battery,
                 launch_s: t,
@@ -495,12 +702,17 @@ impl<'a> World<'a> {
                 continue;
             }
             let Some(pos) = self.threat_ecef(j, t) else { continue };
+            let mut nearest = TRACK_TRUTH_GATE_M;
             for f in &out.picture {
                 let d = ((f.state.fixed_rows::<3>(0).into_owned()) - pos.0).norm();
                 if d > TRACK_TRUTH_GATE_M {
                     continue;
                 }
                 let pi = p as usize;
+                if d <= nearest {
+                    nearest = d;
+                    self.held[pi][j] = Some(f.state.fixed_rows::<3>(0).into_owned());
+                }
                 if self.first_picture[pi][j].is_none() {
                     self.first_picture[pi][j] = Some(t);
                 }
@@ -600,6 +812,12 @@ impl<'a> World<'a> {
                     first_detection_s: per_party(&self.first_detection, j),
                     first_own_track_s: per_party(&self.first_own, j),
                     first_picture_s: per_party(&self.first_picture, j),
+                    first_warning_s: per_party(&self.first_warning, j),
+                    handover_error_m: parties
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(p, id)| self.handover_error[j][p].map(|e| (id.clone(), e)))
+                        .collect(),
                 }
             })
             .collect();
@@ -608,11 +826,12 @@ impl<'a> World<'a> {
             .enumerate()
             .map(|(p, id)| PartyReport {
                 id: id.clone(),
-                interceptors_fired: self.in_flight.iter().filter(|f| f.party == p as u32).count() as u32,
+                interceptors_fired: self.in_flight.iter().filter(|f| f.owner == p as u32).count() as u32,
                 tracks_confirmed: self.tracks_confirmed[p],
                 messages_sent: self.sent[p],
                 messages_received: self.received[p],
                 messages_rejected: finals[p].rejected_messages,
+                messages_received_by_kind: self.received_by_kind[p].clone(),
                 warning_gained_s: (0..self.s.threats.len())
                     .map(|j| {
                         let gain = match (self.first_own[p][j], self.first_picture[p][j]) {
@@ -622,6 +841,7 @@ impl<'a> World<'a> {
                         (self.s.threats[j].id.clone(), gain)
                     })
                     .collect(),
+                tracking: self.party_metrics[p].finish(),
             })
             .collect();
         self.events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
@@ -641,6 +861,7 @@ impl<'a> World<'a> {
             threats,
             parties: party_reports,
             double_engagements: self.double_engagements,
+            commonality: self.commonality.finish(&parties),
             events: std::mem::take(&mut self.events),
         };
         (report, self.record)

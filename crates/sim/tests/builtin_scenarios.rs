@@ -132,7 +132,7 @@ fn epaa_2015_shares_tracks_and_engagements_both_ways() {
     let s = load_builtin("epaa-2015").unwrap();
     for (from, to) in [("NATO", "RUS"), ("RUS", "NATO")] {
         let sh = s.sharing.iter().find(|x| x.from == from && x.to == to).unwrap();
-        assert_eq!(sh.what, [SharedKind::Tracks, SharedKind::Engagements]);
+        assert_eq!(sh.what, [SharedKind::LaunchNotices, SharedKind::Tracks, SharedKind::Engagements]);
         assert_eq!((sh.interval_s, sh.latency_s, sh.loss), (2.0, 3.0, 0.0));
     }
 }

@@ -88,6 +88,7 @@ fn main() {
             },
             sigma: [f(&d, "sigma_range_m"), f(&d, "sigma_az_mrad") * 1e-3, f(&d, "sigma_el_mrad") * 1e-3],
             truth: None,
+            range_rate: None,
         });
     }
     // Threat truth per time.
@@ -131,6 +132,7 @@ fn main() {
                 radar: ri as u32,
                 site: radars[ri].1.spec.site,
                 detections: dets.get(&(ri, (t * 1000.0).round() as i64)).cloned().unwrap_or_default(),
+                window: None,
             })
             .collect();
         total_scans += scans.len();

@@ -10,7 +10,10 @@
 //! Selectable in [`TrackerConfig`]: the filter ([`filter::Estimator`]: EKF, default, or UKF
 //! ([`ukf`])), the boost/ballistic IMM ([`imm`]), the associator ([`Associator`]: GNN, default, or
 //! JPDA ([`jpda`])) and the confirmation logic ([`Confirmation`]: M-of-N, default, or the SPRT score
-//! ([`sprt`])). [`metrics`] holds OSPA, GOSPA, NEES and SIAP with Stone Soup's conventions.
+//! ([`sprt`])). [`metrics`] holds OSPA, GOSPA, NEES and SIAP with Stone Soup's conventions. The IMM can
+//! add a reentry mode with drag and an estimated ballistic coefficient ([`reentry`]); a detection's
+//! range rate, when present, is a sequential scalar update after the GNN update; [`angles`] holds the
+//! angle-only (infrared) measurement model, triangulation and the cues it gives radars.
 //!
 //! ```
 //! use shieldnet_tracking::assignment::solve_min;
@@ -18,6 +21,7 @@
 //! assert_eq!(solve_min(&cost), Some(vec![1, 0]));
 //! ```
 
+pub mod angles;
 pub mod assignment;
 pub mod ekf;
 pub mod filter;
@@ -26,6 +30,7 @@ pub mod jpda;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
+pub mod reentry;
 pub mod sprt;
 pub mod track;
 pub mod tracker;

@@ -110,9 +110,67 @@ pub fn to_ecef_with_covariance(
     (p, cov)
 }
 
+/// Predicted range rate (m/s) of a state seen from a site at ECEF `origin` (radar fixed on the Earth,
+/// state velocity Earth-relative).
+pub fn range_rate(x: &State6, origin: &Vector3<f64>) -> f64 {
+    let d = Vector3::new(x[0], x[1], x[2]) - origin;
+    d.dot(&Vector3::new(x[3], x[4], x[5])) / d.norm().max(1e-3)
+}
+
+/// Jacobian of [`range_rate`]: ∂ṙ/∂r = (v − ṙ·u)/ρ, ∂ṙ/∂v = u (u the unit line of sight).
+pub fn range_rate_jacobian(x: &State6, origin: &Vector3<f64>) -> SMatrix<f64, 1, 6> {
+    let d = Vector3::new(x[0], x[1], x[2]) - origin;
+    let rho = d.norm().max(1e-3);
+    let u = d / rho;
+    let v = Vector3::new(x[3], x[4], x[5]);
+    let rr = u.dot(&v);
+    let dr = (v - u * rr) / rho;
+    SMatrix::<f64, 1, 6>::new(dr.x, dr.y, dr.z, u.x, u.y, u.z)
+}
+
+/// Sequential scalar EKF update with a measured range rate `z` (noise `sigma`, independent of the
+/// range/angle noise, so updating after them is exact to first order). Joseph form.
+pub fn update_range_rate(
+    x: &State6,
+    p: &crate::Cov6,
+    origin: &Vector3<f64>,
+    z: f64,
+    sigma: f64,
+) -> (State6, crate::Cov6) {
+    let h = range_rate_jacobian(x, origin);
+    let s = (h * p * h.transpose())[0] + sigma * sigma;
+    if s.is_nan() || s <= 0.0 {
+        return (*x, *p);
+    }
+    let k = p * h.transpose() / s;
+    let nu = z - range_rate(x, origin);
+    let i_kh = crate::Cov6::identity() - k * h;
+    let pn = i_kh * p * i_kh.transpose() + k * k.transpose() * (sigma * sigma);
+    (x + k * nu, (pn + pn.transpose()) * 0.5)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_rate_jacobian_matches_finite_differences() {
+        let origin = Geodetic::from_degrees(38.3, 37.8, 2000.0).to_ecef().0;
+        let p = Geodetic::from_degrees(36.0, 45.0, 250e3).to_ecef().0;
+        let x = State6::new(p.x, p.y, p.z, -1500.0, 2200.0, 800.0);
+        let h = range_rate_jacobian(&x, &origin);
+        for j in 0..6 {
+            let step = if j < 3 { 10.0 } else { 0.1 };
+            let mut dx = State6::zeros();
+            dx[j] = step;
+            let fd = (range_rate(&(x + dx), &origin) - range_rate(&(x - dx), &origin)) / (2.0 * step);
+            assert!((fd - h[(0, j)]).abs() < 1e-9 * (1.0 + h[(0, j)].abs()), "{j}: {fd} vs {}", h[(0, j)]);
+        }
+        // Range rate of a target moving straight away at 1 km/s is 1 km/s.
+        let u = (p - origin).normalize() * 1000.0;
+        let y = State6::new(p.x, p.y, p.z, u.x, u.y, u.z);
+        assert!((range_rate(&y, &origin) - 1000.0).abs() < 1e-9);
+    }
 
     #[test]
     fn site_frame_equals_the_per_call_functions() {

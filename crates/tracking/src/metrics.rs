@@ -235,6 +235,22 @@ pub struct Siap {
     pub associated_tracks: u64,
     /// Σ of the position errors of associated tracks (m).
     pub position_error_sum: f64,
+    /// Track-number changes: a truth's nearest associated track is a different track than at its
+    /// previous tracked step (a new number after a break, or an ID swap). Counted by
+    /// [`Siap::step_labelled`] only.
+    #[serde(default)]
+    pub track_number_changes: u64,
+    #[serde(skip)]
+    continuity: BTreeMap<u64, Continuity>,
+}
+
+/// Per-truth bookkeeping of SIAP continuity.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Continuity {
+    last: Option<u64>,
+    run: u64,
+    longest: u64,
+    steps: u64,
 }
 
 impl Siap {
@@ -263,6 +279,49 @@ impl Siap {
         self.truths += truths.len() as u64;
         self.tracks += tracks.len() as u64;
         self.tracked_truths += tracked.iter().filter(|&&t| t).count() as u64;
+    }
+
+    /// [`Siap::step`] with labels, which also measures continuity: for each truth the nearest
+    /// associated track's id is compared with the one at the truth's previous tracked step.
+    pub fn step_labelled(&mut self, truths: &[(u64, Vec3)], tracks: &[(u64, Vec3)]) {
+        let xs: Vec<Vec3> = truths.iter().map(|t| t.1).collect();
+        let ys: Vec<Vec3> = tracks.iter().map(|t| t.1).collect();
+        self.step(&xs, &ys);
+        for (id, x) in truths {
+            let nearest = tracks
+                .iter()
+                .map(|(k, y)| (*k, (x - y).norm()))
+                .filter(|(_, d)| *d <= self.association_threshold)
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+                .map(|(k, _)| k);
+            let c = self.continuity.entry(*id).or_default();
+            c.steps += 1;
+            let Some(k) = nearest else { continue };
+            if c.last.is_some_and(|l| l != k) {
+                self.track_number_changes += 1;
+                c.run = 0;
+            }
+            c.last = Some(k);
+            c.run += 1;
+            c.longest = c.longest.max(c.run);
+        }
+    }
+
+    /// Longest-segment continuity LS: the mean over truths of the longest run of steps held by one
+    /// track number, divided by the truth's steps (1 is best; [`Siap::step_labelled`] only).
+    pub fn longest_segment(&self) -> f64 {
+        let v: Vec<f64> = self
+            .continuity
+            .values()
+            .filter(|c| c.steps > 0)
+            .map(|c| c.longest as f64 / c.steps as f64)
+            .collect();
+        ratio(v.iter().sum(), v.len() as f64)
+    }
+
+    /// Track-number change rate: changes per tracked truth-step (0 is best).
+    pub fn number_change_rate(&self) -> f64 {
+        ratio(self.track_number_changes as f64, self.tracked_truths as f64)
     }
 
     /// Completeness ΣJT/ΣJ (1 is best).
@@ -402,5 +461,27 @@ mod tests {
         assert!((s.ambiguity() - 1.5).abs() < 1e-12);
         assert!((s.spuriousness() - 0.25).abs() < 1e-12);
         assert!((s.position_accuracy() - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn siap_continuity_counts_number_changes_and_the_longest_segment() {
+        // One truth at the origin for 6 steps: held by track 1 (steps 1-2), nothing (3), track 2
+        // (4-6). Changes: 1 (1 → 2); longest run 3 of 6 steps → LS 0.5; tracked steps 5 → R 0.2.
+        // A second truth, always held by track 7 → LS 1. Mean LS (0.5 + 1)/2 = 0.75.
+        let mut s = Siap::new(10.0);
+        let far = v(1e6, 0.0);
+        let holders = [Some(1), Some(1), None, Some(2), Some(2), Some(2)];
+        for h in holders {
+            let mut tracks = vec![(7u64, v(100.0, 1.0))];
+            match h {
+                Some(k) => tracks.push((k, v(1.0, 0.0))),
+                None => tracks.push((9, far)),
+            }
+            s.step_labelled(&[(0, v(0.0, 0.0)), (1, v(100.0, 0.0))], &tracks);
+        }
+        assert_eq!(s.track_number_changes, 1);
+        assert!((s.longest_segment() - 0.75).abs() < 1e-12);
+        assert!((s.number_change_rate() - 1.0 / 11.0).abs() < 1e-12, "{}", s.number_change_rate());
+        assert!((s.completeness() - 11.0 / 12.0).abs() < 1e-12);
     }
 }

@@ -230,6 +230,34 @@ impl Tracker {
                         (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
                         t.adapt_noise(inn.d2, cfg);
                     }
+                    if let Some(rr) = scan.detections[j].range_rate
+                        && cfg.associator == Associator::Gnn
+                    {
+                        let o = frame.origin;
+                        match (&mut t.imm, &cfg.imm) {
+                            (Some(imm), Some(_)) => {
+                                for m in 0..imm.modes() {
+                                    (imm.x[m], imm.p[m]) = measurement::update_range_rate(
+                                        &imm.x[m],
+                                        &imm.p[m],
+                                        &o,
+                                        rr.value_m_s,
+                                        rr.sigma_m_s,
+                                    );
+                                }
+                                (t.state, t.cov) = imm.combined();
+                            }
+                            _ => {
+                                (t.state, t.cov) = measurement::update_range_rate(
+                                    &t.state,
+                                    &t.cov,
+                                    &o,
+                                    rr.value_m_s,
+                                    rr.sigma_m_s,
+                                );
+                            }
+                        }
+                    }
                     used[j] = true;
                     t.updates += 1;
                     t.record_look(true, window);
@@ -249,7 +277,11 @@ impl Tracker {
                     }
                 }
                 None => {
-                    if radar.can_see(&t.position()) {
+                    let looked = match &scan.window {
+                        None => true,
+                        Some(w) => w.contains(&t.position().look_angles_from(&scan.site)),
+                    };
+                    if looked && radar.can_see(&t.position()) {
                         t.record_look(false, window);
                         t.score += sprt::miss_increment(cfg.assumed_pd);
                     }
@@ -489,5 +521,39 @@ mod tests {
             let b = assign_with_dummies(&dense, &dummy);
             assert!((total(&a) - total(&b)).abs() < 1e-9, "{a:?} vs {b:?}");
         }
+    }
+
+    #[test]
+    fn a_windowed_look_counts_misses_only_for_tracks_inside_its_window() {
+        use shieldnet_earth::{Geodetic, LookAngles};
+        use shieldnet_sensors::{Cue, RadarSpec};
+        let mut spec = RadarSpec::example();
+        spec.pd = 1.0;
+        let radar = Radar::new(0, 0, spec);
+        let p = Geodetic::from_degrees(37.0, 45.0, 150e3).to_ecef();
+        let mut tracker =
+            Tracker::new(TrackerConfig { init_velocity_sigma_m_s: 10.0, ..TrackerConfig::default() });
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(1);
+        for k in 1..=4 {
+            tracker.process_scan(&radar.look(k as f64 * 2.0, &[(0, p)], &mut rng), &radar);
+        }
+        assert!(tracker.tracks()[0].is_confirmed());
+        let la: LookAngles = p.look_angles_from(&radar.spec.site);
+        let empty = |t: f64, window: Option<Cue>| Scan {
+            time_s: t,
+            radar: 0,
+            site: radar.spec.site,
+            detections: vec![],
+            window,
+        };
+        // A window elsewhere: no miss; the whole volume or a window on the track: a miss.
+        let away = Cue { az_rad: la.az_rad + 0.5, el_rad: la.el_rad, half_angle_rad: 0.01 };
+        tracker.process_scan(&empty(8.5, Some(away)), &radar);
+        assert_eq!(tracker.tracks()[0].consecutive_misses, 0);
+        let on = Cue { az_rad: la.az_rad, el_rad: la.el_rad, half_angle_rad: 0.01 };
+        tracker.process_scan(&empty(9.0, Some(on)), &radar);
+        assert_eq!(tracker.tracks()[0].consecutive_misses, 1);
+        tracker.process_scan(&empty(10.0, None), &radar);
+        assert_eq!(tracker.tracks()[0].consecutive_misses, 2);
     }
 }

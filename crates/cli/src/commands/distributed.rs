@@ -45,9 +45,10 @@ pub struct NodeArgs {
     /// Run name shared by the world and every node of one run.
     #[arg(long, default_value = "shieldnet")]
     pub run_id: String,
-    /// Seed (selects the fault-injection stream).
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// The run's seed (default: the scenario's): selects the precision-degradation noise of shared
+    /// tracks and the fault-injection stream.
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Real-time mode: send partner messages directly to partners.
     #[arg(long)]
     pub realtime: bool,
@@ -212,7 +213,9 @@ mod with_zenoh {
     fn node_inner(args: &NodeArgs) -> Result<i32, (i32, String)> {
         let bad = |m: String| (2, m);
         let scn = scenario_source::load(Some(&args.scenario)).map_err(|e| (scenario_source::report(e), String::new()))?;
-        let setup = build(&scn).map_err(|e| bad(format!("cannot build scenario {}: {e}", args.scenario)))?;
+        let mut setup = build(&scn).map_err(|e| bad(format!("cannot build scenario {}: {e}", args.scenario)))?;
+        let seed = args.seed.unwrap_or(scn.scenario.seed);
+        shieldnet_sim::seed_share_noise(&mut setup, seed, 0);
         let Some(mut cfg) = setup.nodes.iter().find(|c| c.party_id == args.party).cloned() else {
             return Err(bad(format!("--party {}: not a party of the scenario (valid: {})", args.party, setup.parties.join(", "))));
         };
@@ -229,7 +232,7 @@ mod with_zenoh {
         let trust = TrustStore::parse(&trust_text).map_err(|e| bad(format!("--trust {}: {e}", args.trust.display())))?;
         cfg.audit = Some(AuditSetup { keys, trust, max_message_age_s: 60.0 });
         let party_salt = args.party.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
-        let faults = Faults::new(args.loss, args.duplicate, args.reorder, args.seed ^ party_salt).map_err(bad)?;
+        let faults = Faults::new(args.loss, args.duplicate, args.reorder, seed ^ party_salt).map_err(bad)?;
         let idle_timeout = secs(args.idle_timeout_s, "--idle-timeout-s").map_err(bad)?;
         let mut subs = vec![topics::to_node(&args.run_id, &args.party)];
         if args.realtime {

@@ -3,9 +3,11 @@
 
 mod bench;
 mod campaign;
+mod compare_modes;
 mod distributed;
 mod export;
 mod merge;
+mod reach;
 mod run;
 mod scenario_source;
 mod scenarios;
@@ -44,10 +46,15 @@ pub enum Command {
     Wta(wta::WtaArgs),
     /// Run a Monte Carlo campaign (many seeded runs in parallel, optional sweep and shard).
     Campaign(campaign::CampaignArgs),
+    /// Run the same scenario and seeds under every cooperation mode and compare them side by side.
+    CompareModes(compare_modes::CompareModesArgs),
     /// Merge the shard directories of one campaign into the unsharded result.
     Merge(merge::MergeArgs),
     /// Export one run directory as CZML (CesiumJS), KML (Google Earth) and/or GeoJSON (QGIS).
     Export(export::ExportArgs),
+    /// Which threat trajectories interceptor sites can reach (transparency analysis; default study
+    /// russia-us): sweeps burnout speed, delay and basing; --json, --csv, --map, --chart, --explain.
+    Reach(reach::ReachArgs),
     /// Serve a page on localhost that shows one run directory (map, tracks, time slider).
     View(view::ViewArgs),
     /// Write a new signing key pair for a party (`<party>.key`, `<party>.pub`).
@@ -69,9 +76,11 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Audit(args) => audit::run(args),
         Command::Wta(args) => wta::run(args),
         Command::Campaign(args) => campaign::execute(args),
+        Command::CompareModes(args) => compare_modes::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Export(args) => export::execute(args),
         Command::View(args) => view::execute(args),
+        Command::Reach(args) => reach::execute(args),
         Command::Keygen(args) => distributed::keygen(args),
         Command::Node(args) => distributed::node(args),
         Command::World(args) => distributed::world(args),

@@ -24,9 +24,10 @@
 pub mod stats;
 pub mod vary;
 
+use crate::build::{Setup, build};
 use crate::report::{Outcome, RunReport};
 use crate::scenario::{Scenario, load_str, to_toml_string};
-use crate::world::{RunOptions, SimError, run};
+use crate::world::{RunOptions, SimError, run_prepared};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use stats::{Estimate, Z95, mean_ci, wilson};
@@ -370,6 +371,19 @@ pub fn run_campaign(
     let jobs: Vec<(usize, u64)> = (0..plan.scenarios.len())
         .flat_map(|c| (0..m.runs).filter(move |r| shard.is_none_or(|s| s.owns(*r))).map(move |r| (c, r)))
         .collect();
+    // Each combination's cast (threat trajectories, radars, ...) holds no randomness: build it once.
+    let setups: Vec<Setup> = plan
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(c, scn)| {
+            build(scn).map_err(|source| CampaignError::Run {
+                label: m.combinations[c].label.clone(),
+                run: jobs.iter().find(|j| j.0 == c).map_or(0, |j| j.1),
+                source,
+            })
+        })
+        .collect::<Result<_, _>>()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -379,7 +393,7 @@ pub fn run_campaign(
             .map(|&(c, r)| {
                 // No audit signing: campaigns measure outcomes, and signing costs time.
                 let opts = RunOptions { seed: Some(m.seed), run_index: r, record: false, audit: false };
-                let out = run(&plan.scenarios[c], &opts)
+                let out = run_prepared(&plan.scenarios[c], &setups[c], &opts)
                     .map(|(report, _)| rows_of(&m.parties, c, r, &report))
                     .map_err(|source| CampaignError::Run {
                         label: m.combinations[c].label.clone(),
@@ -634,7 +648,7 @@ mod tests {
     #[test]
     fn unsupported_mode_is_refused_when_planning() {
         let e =
-            CampaignPlan::new(small(), None, 1, vec!["cooperation.mode=M2,M5".parse().unwrap()]).unwrap_err();
+            CampaignPlan::new(small(), None, 1, vec!["cooperation.mode=M2,M1".parse().unwrap()]).unwrap_err();
         assert!(e.to_string().contains("not implemented"), "{e}");
     }
 }

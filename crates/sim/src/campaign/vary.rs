@@ -6,7 +6,7 @@
 //! | `sharing.latency_s` | seconds ≥ 0 | every sharing agreement |
 //! | `sharing.interval_s` | seconds > 0 | every sharing agreement |
 //! | `sharing.loss` | probabilities | every sharing agreement |
-//! | `cooperation.mode` | `M0`, `M2`, `M3` (M1, M4, M5 are not implemented yet) | the scenario |
+//! | `cooperation.mode` | `M0`, `M1`, `M2`, `M3`, `M4`, `M5` (M4 needs `[[sector]]`s) | the scenario |
 //! | `radar.ID.pd` | probabilities | the radar `ID` |
 //! | `radar.ID.max_range_km` | km > 0 | the radar `ID` |
 //! | `interceptor_types.NAME.pk` | probabilities | the interceptor type `NAME` |
@@ -71,10 +71,12 @@ fn parse_prob(v: &str) -> Result<f64, String> {
 fn parse_mode(v: &str) -> Result<Mode, String> {
     match v.to_ascii_uppercase().as_str() {
         "M0" => Ok(Mode::M0),
+        "M1" => Ok(Mode::M1),
         "M2" => Ok(Mode::M2),
         "M3" => Ok(Mode::M3),
-        "M1" | "M4" | "M5" => Err(format!("cooperation mode {v} is not implemented yet; use M0, M2 or M3")),
-        _ => Err(format!("`{v}` is not a cooperation mode; use M0, M2 or M3")),
+        "M4" => Ok(Mode::M4),
+        "M5" => Ok(Mode::M5),
+        _ => Err(format!("`{v}` is not a cooperation mode; use M0, M1, M2, M3, M4 or M5")),
     }
 }
 
@@ -171,8 +173,10 @@ mod tests {
         assert!(s.sharing.iter().all(|a| a.latency_s == 10.0));
         apply(&mut s, "cooperation.mode", "M0").unwrap();
         assert_eq!(s.cooperation.mode, Mode::M0);
-        let e = apply(&mut s, "cooperation.mode", "M4").unwrap_err();
-        assert!(e.contains("not implemented"), "{e}");
+        apply(&mut s, "cooperation.mode", "M1").unwrap();
+        assert_eq!(s.cooperation.mode, Mode::M1);
+        let e = apply(&mut s, "cooperation.mode", "M9").unwrap_err();
+        assert!(e.contains("not a cooperation mode"), "{e}");
         let e = apply(&mut s, "battery.nope.rounds", "3").unwrap_err();
         assert!(e.contains("aa-deveselu"), "{e}");
         assert!(apply(&mut s, "warp.speed", "9").unwrap_err().contains("unknown parameter"));

@@ -44,6 +44,11 @@
 //! | raid `spacing_s` | >= 0 |
 //! | raid aim | exactly one of `aim_asset` or both `aim_lat_deg` and `aim_lon_deg` |
 //! | raid ground range | >= 2 × the missile's `burnout_downrange_km` (and >= 1 km); launch and aim < 178.85° apart |
+//! | sector `vertices` | at least 3 `[latitude, longitude]` pairs in range; `owner` a known party; ids unique |
+//! | `cooperation.mode = "M4"` | at least one `[[sector]]` |
+//! | doctrine `reserve_fraction` | [0, 1] |
+//! | doctrine `salvo_size` | [1, 8] |
+//! | doctrine `exact_max_targets` | [0, 200] |
 //! | cross-references | `party`, `interceptor`, `missile`, `aim_asset` name existing entries |
 //! | ids | unique within parties, radars, batteries, defended assets, raids |
 //! | lists | at least one party and one raid |
@@ -69,6 +74,7 @@ mod builtin;
 mod error;
 mod locate;
 pub mod schema;
+mod schema_sensors;
 mod validate;
 
 pub use builtin::{builtin_description, builtin_names, builtin_source};

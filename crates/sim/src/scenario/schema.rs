@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use super::schema_sensors::{IrSatellite, RadarDetection};
+
 /// A whole scenario as written in a `.toml` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,6 +18,9 @@ pub struct Scenario {
     /// Ground or ship-borne radars.
     #[serde(rename = "radar", default)]
     pub radars: Vec<Radar>,
+    /// Space-based infrared early-warning satellites.
+    #[serde(rename = "ir_satellite", default, skip_serializing_if = "Vec::is_empty")]
+    pub ir_satellites: Vec<IrSatellite>,
     /// Interceptor types by name.
     #[serde(default)]
     pub interceptor_types: BTreeMap<String, InterceptorType>,
@@ -39,6 +44,49 @@ pub struct Scenario {
     /// Missile raids (the threats).
     #[serde(rename = "raid")]
     pub raids: Vec<Raid>,
+    /// Engagement sectors (used in mode M4).
+    #[serde(rename = "sector", default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<Sector>,
+    /// Firing doctrine of every battle manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctrine: Option<DoctrineSettings>,
+}
+
+/// `[[sector]]`: a geographic sector whose owner alone engages threats over it in mode M4 (authority
+/// follows the predicted intercept point).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sector {
+    /// Identifier.
+    pub id: String,
+    /// Owning party.
+    pub owner: String,
+    /// Polygon of `[latitude, longitude]` vertices, degrees (at least three; edges straight in
+    /// latitude/longitude; must not cross ±180°).
+    pub vertices: Vec<[f64; 2]>,
+}
+
+/// `[doctrine]`: how battle managers fire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctrineSettings {
+    /// Fraction of each battery's rounds kept for later waves (only ever a threat's first shot).
+    #[serde(default)]
+    pub reserve_fraction: f64,
+    /// Shots fired at once when the window allows no shoot-look-shoot.
+    #[serde(default = "default_salvo")]
+    pub salvo_size: u32,
+    /// Largest number of threats assigned by the exact solver (above: VLNS heuristic).
+    #[serde(default = "default_exact_max")]
+    pub exact_max_targets: u32,
+}
+
+fn default_salvo() -> u32 {
+    2
+}
+
+fn default_exact_max() -> u32 {
+    40
 }
 
 /// `[scenario]`: identity and timing.
@@ -69,6 +117,32 @@ pub struct Party {
     /// Display name.
     #[serde(default)]
     pub name: String,
+    /// How this party fuses partner tracks with its own (default covariance intersection by trace).
+    #[serde(default, skip_serializing_if = "is_default_fusion")]
+    pub fusion: FusionChoice,
+    /// Correlation coefficient assumed between the two parties' track errors, for
+    /// `fusion = "bar_shalom_campo"` only, in [0, 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fusion_correlation: Option<f64>,
+}
+
+/// `fusion` of a `[[party]]`: the track-to-track fusion rule (see `shieldnet_fusion::rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FusionChoice {
+    /// Covariance intersection, ω minimising the trace.
+    #[default]
+    CiTrace,
+    /// Covariance intersection, ω minimising the determinant.
+    CiDeterminant,
+    /// Naive fusion assuming independent errors (overconfident; for comparison).
+    Naive,
+    /// Bar-Shalom–Campo with the correlation given in `fusion_correlation`.
+    BarShalomCampo,
+}
+
+fn is_default_fusion(f: &FusionChoice) -> bool {
+    *f == FusionChoice::CiTrace
 }
 
 /// `[[radar]]`: a radar with a field of regard, range limit and noise.
@@ -109,6 +183,19 @@ pub struct Radar {
     /// Mean number of false alarms per look over the whole searched volume.
     #[serde(default)]
     pub false_alarms_per_scan: f64,
+    /// Horizon and elevation mask with standard (4/3-Earth) refraction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refraction: bool,
+    /// Range-rate noise (1σ), m/s: when given, detections also measure range rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma_range_rate_m_s: Option<f64>,
+    /// Track-mode revisit, s: each confirmed own track inside the volume also gets a look in a small
+    /// window around it this often (shorter than `revisit_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track_revisit_s: Option<f64>,
+    /// Radar equation and detector (Pd, false alarms and noise from SNR instead of `pd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection: Option<RadarDetection>,
 }
 
 /// `[interceptor_types.NAME]`: a simple fly-out model of an interceptor.
@@ -197,9 +284,11 @@ pub struct DefendedAsset {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SharedKind {
+    /// Launch notices (time, launch area, rough azimuth): flow from mode M1 up.
+    LaunchNotices,
     /// Track reports (state and covariance).
     Tracks,
-    /// Engagement announcements and kill assessments.
+    /// Engagement announcements and kill assessments (mode M3 up).
     Engagements,
 }
 
@@ -227,6 +316,22 @@ pub struct Sharing {
     /// Share only tracks at or above this altitude, km.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_altitude_km: Option<f64>,
+    /// Extra delay per message drawn uniformly in [0, jitter_s] (seeded per link), s. Messages may
+    /// then arrive out of order.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub jitter_s: f64,
+    /// Degrade shared track positions to this accuracy: the sender adds Gaussian noise of this 1σ per
+    /// axis and adds σ² to the position covariance, so the partner's fusion stays consistent, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_sigma_m: Option<f64>,
+    /// Share only threat-class tracks (moving at missile speed, at least 1 km/s), not slow objects or
+    /// clutter.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub threat_class_only: bool,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// The cooperation modes of design.md §5.

@@ -8,6 +8,10 @@ use shieldnet_earth::Geodetic;
 use shieldnet_earth::constants::MEAN_RADIUS;
 use std::collections::BTreeMap;
 
+#[path = "validate_battle.rs"]
+mod battle;
+mod sensors;
+
 /// One rule broken, before it is located in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Problem {
@@ -196,6 +200,25 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     c.unique_ids("party", s.parties.iter().map(|p| p.id.as_str()));
+    for (i, party) in s.parties.iter().enumerate() {
+        let p = root.key("party").index(i);
+        match (party.fusion, party.fusion_correlation) {
+            (super::schema::FusionChoice::BarShalomCampo, None) => c.push(
+                p.key("fusion"),
+                "bar_shalom_campo needs the assumed correlation",
+                "expected `fusion_correlation` in [0, 1) beside `fusion = \"bar_shalom_campo\"`",
+            ),
+            (super::schema::FusionChoice::BarShalomCampo, Some(r)) => {
+                c.number(p.key("fusion_correlation"), r, Bound::ClosedOpen(0.0, 1.0), "correlation", "");
+            }
+            (_, Some(_)) => c.push(
+                p.key("fusion_correlation"),
+                "a correlation is given but the fusion rule does not use one",
+                "expected `fusion = \"bar_shalom_campo\"` with it, or no `fusion_correlation`",
+            ),
+            (_, None) => {}
+        }
+    }
 
     // [[radar]]
     c.unique_ids("radar", s.radars.iter().map(|r| r.id.as_str()));
@@ -244,7 +267,9 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
             "false alarm rate",
             "per scan",
         );
+        sensors::radar_extras(&mut c, &p, r);
     }
+    sensors::ir_satellites(&mut c, s, party_names());
 
     // [interceptor_types.*]
     for (name, t) in &s.interceptor_types {
@@ -344,7 +369,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
             c.push(
                 p.key("what"),
                 "nothing is shared",
-                "expected at least one of \"tracks\", \"engagements\"",
+                "expected at least one of \"launch_notices\", \"tracks\", \"engagements\"",
             );
         }
         c.number(p.key("interval_s"), sh.interval_s, POSITIVE, "reporting interval", "s");
@@ -365,6 +390,10 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         }
         if let Some(h) = sh.min_altitude_km {
             c.number(p.key("min_altitude_km"), h, NON_NEGATIVE, "minimum shared altitude", "km");
+        }
+        c.number(p.key("jitter_s"), sh.jitter_s, NON_NEGATIVE, "latency jitter", "s");
+        if let Some(sigma) = sh.position_sigma_m {
+            c.number(p.key("position_sigma_m"), sigma, POSITIVE, "shared position accuracy", "m");
         }
     }
 
@@ -483,6 +512,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
 
+    battle::check(&mut c, s);
     c.problems
 }
 
