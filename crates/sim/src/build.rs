@@ -124,7 +124,6 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
         Mode::M3 => Policy { defend_partners: true, coordinate: true },
         // M4: sector authority replaces announcements; M5: one manager, nothing to deconflict.
         Mode::M4 | Mode::M5 => Policy { defend_partners: true, coordinate: false },
-        other => return Err(SimError::UnsupportedMode(format!("{other:?}"))),
     };
     let assets: Vec<DefendedAsset> = scn
         .defended_assets

@@ -646,9 +646,9 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_mode_is_refused_when_planning() {
+    fn unknown_mode_is_refused_when_planning() {
         let e =
-            CampaignPlan::new(small(), None, 1, vec!["cooperation.mode=M2,M1".parse().unwrap()]).unwrap_err();
-        assert!(e.to_string().contains("not implemented"), "{e}");
+            CampaignPlan::new(small(), None, 1, vec!["cooperation.mode=M2,M7".parse().unwrap()]).unwrap_err();
+        assert!(e.to_string().contains("not a cooperation mode"), "{e}");
     }
 }
