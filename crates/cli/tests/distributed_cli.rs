@@ -2,7 +2,7 @@
 //! with `cargo test -p shieldnet --features distributed`). Without the feature, the commands exit 2
 //! and say how to enable it.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn shieldnet(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shieldnet")).args(args).output().expect("binary runs")
@@ -54,6 +54,7 @@ mod distributed {
     use shieldnet_net::topics;
     use shieldnet_net::transport::Transport;
     use shieldnet_net::zenoh_transport::{Endpoints, ZenohTransport};
+    use std::process::Stdio;
     use std::time::{Duration, Instant};
 
     fn port() -> u16 {
@@ -85,7 +86,13 @@ mod distributed {
         t
     }
 
-    fn spawn_node(dir: &std::path::Path, party: &str, run: &str, listen: u16, peers: &[u16]) -> std::process::Child {
+    fn spawn_node(
+        dir: &std::path::Path,
+        party: &str,
+        run: &str,
+        listen: u16,
+        peers: &[u16],
+    ) -> std::process::Child {
         let trust = dir.join("trust.txt");
         let key = dir.join(format!("{party}.key"));
         let mut c = Command::new(env!("CARGO_BIN_EXE_shieldnet"));
@@ -166,7 +173,13 @@ mod distributed {
         }
         let key = topics::to_node(&run, "NATO");
         let step = |n: u64| {
-            frames::encode(&Body::Step(StepFrame { step: n, now_s: n as f64, scans: vec![], inbox: vec![], outcomes: vec![] }))
+            frames::encode(&Body::Step(StepFrame {
+                step: n,
+                now_s: n as f64,
+                scans: vec![],
+                inbox: vec![],
+                outcomes: vec![],
+            }))
         };
         world.publish(&key, &step(1)).unwrap();
         let answered = |world: &ZenohTransport, n: u64| {

@@ -10,7 +10,7 @@ use shieldnet_fusion::messages::{MESSAGE_VERSION, TimedTrackReport, TrackReport}
 use shieldnet_fusion::{Body as MsgBody, Message};
 use shieldnet_net::frames::{self, Body, StepFrame, WireFrame};
 use shieldnet_net::{MemoryBus, Transport};
-use shieldnet_node::{AuditSetup, NodeConfig, NodeInput, PartyNode, Policy, Wire};
+use shieldnet_node::{AuditSetup, BattleConfig, NodeConfig, NodeInput, PartyNode, Policy, Wire};
 use shieldnet_tracking::TrackerConfig;
 use std::hint::black_box;
 use std::time::Duration;
@@ -33,6 +33,8 @@ fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
         coordination_hold_s: 5.0,
         partner_track_max_age_s: 10.0,
         audit: Some(AuditSetup { keys, trust: trust.clone(), max_message_age_s: 60.0 }),
+        battle: BattleConfig::new(shieldnet_earth::EarthRotation::at_julian_date(2_457_175.0)),
+        fusion: Default::default(),
     })
 }
 
@@ -50,7 +52,10 @@ fn step_frame(b: &PartyKeys, k: u64) -> Vec<u8> {
                 for (d, idx) in [0usize, 6, 11, 15, 18, 20].into_iter().enumerate() {
                     cov_upper[idx] = if d < 3 { 1e4 } else { 100.0 };
                 }
-                TimedTrackReport { time_of_validity_s: t, report: TrackReport { track_id: id, state, cov_upper } }
+                TimedTrackReport {
+                    time_of_validity_s: t,
+                    report: TrackReport { track_id: id, state, cov_upper },
+                }
             })
             .collect();
         let seq = k * 10 + chunk as u64;
@@ -126,9 +131,14 @@ fn round_trip(c: &mut Criterion) {
         use shieldnet_net::zenoh_transport::{Endpoints, ZenohTransport};
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr = format!("127.0.0.1:{port}");
-        let b = ZenohTransport::open(&Endpoints { listen: vec![addr.clone()], connect: vec![] }, &["bench/ping".into()])
-            .unwrap();
-        let a = ZenohTransport::open(&Endpoints { listen: vec![], connect: vec![addr] }, &["bench/pong".into()]).unwrap();
+        let b = ZenohTransport::open(
+            &Endpoints { listen: vec![addr.clone()], connect: vec![] },
+            &["bench/ping".into()],
+        )
+        .unwrap();
+        let a =
+            ZenohTransport::open(&Endpoints { listen: vec![], connect: vec![addr] }, &["bench/pong".into()])
+                .unwrap();
         std::thread::sleep(Duration::from_millis(500));
         ping_pong(c, "round_trip/zenoh_loopback_512B", a, b);
     }

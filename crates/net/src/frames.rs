@@ -10,7 +10,8 @@ use shieldnet_audit::SignedEnvelope;
 use shieldnet_fusion::{FusedTrack, Message};
 use shieldnet_node::{AimUpdate, EngagementOutcome, LaunchOrder, NodeEvent, NodeOutput, Outgoing, Wire};
 use shieldnet_sensors::Scan;
-use shieldnet_sim::NodeFinish;
+use shieldnet_sim::{NodeFinish, ReceivedNotice};
+use shieldnet_tracking::Track;
 
 /// First bytes of every frame.
 pub const MAGIC: &[u8; 4] = b"SNF1";
@@ -103,6 +104,11 @@ pub struct OutputFrame {
     pub events: Vec<NodeEvent>,
     /// Fused picture at the end of the step.
     pub picture: Vec<FusedTrack>,
+    /// The node's own tracks after the step (the world schedules track-mode looks and scores
+    /// tracking metrics on them).
+    pub tracks: Vec<Track>,
+    /// Launch notices received during the step.
+    pub new_warnings: Vec<ReceivedNotice>,
 }
 
 /// Why bytes are not a usable frame.
@@ -189,9 +195,11 @@ pub fn body_kind(body: &shieldnet_fusion::messages::Body) -> &'static str {
 }
 
 impl OutputFrame {
-    /// The frame form of a node's output.
-    pub fn from_output(out: &NodeOutput) -> Self {
+    /// The frame form of a node's output, with the node's tracks and new launch notices.
+    pub fn from_output(out: &NodeOutput, tracks: &[Track], new_warnings: &[ReceivedNotice]) -> Self {
         OutputFrame {
+            tracks: tracks.to_vec(),
+            new_warnings: new_warnings.to_vec(),
             outgoing: out.outgoing.iter().map(|o| (o.to.clone(), WireFrame::from_wire(&o.wire))).collect(),
             launches: out.launches.clone(),
             aim_updates: out.aim_updates.clone(),
@@ -275,7 +283,8 @@ mod tests {
         assert_eq!(decode(&vec![0u8; MAX_FRAME_BYTES + 1]), Err(FrameError::TooLarge(MAX_FRAME_BYTES + 1)));
         assert_eq!(decode(b"HTTP/1.1 200 OK"), Err(FrameError::BadMagic));
         let mut other = MAGIC.to_vec();
-        other.extend(rmp_serde::to_vec_named(&Frame { version: 7, body: Body::Finish { t_s: 0.0 } }).unwrap());
+        other
+            .extend(rmp_serde::to_vec_named(&Frame { version: 7, body: Body::Finish { t_s: 0.0 } }).unwrap());
         assert_eq!(decode(&other), Err(FrameError::Version(7)));
     }
 

@@ -63,6 +63,7 @@ pub fn serve_node<T: Transport>(
     let mut partner_inbox: VecDeque<Wire> = VecDeque::new();
     let mut last_heard = Instant::now();
     let mut last_hello: Option<Instant> = None;
+    let mut warnings_sent = 0usize;
     loop {
         if last.is_none() && last_hello.is_none_or(|h| h.elapsed() >= Duration::from_millis(100)) {
             t.publish(&world_key, &hello)?;
@@ -141,11 +142,14 @@ pub fn serve_node<T: Transport>(
                         t.publish(&key, &encode(&Body::Partner(w)))?;
                     }
                 }
-                let reply = encode(&Body::StepDone {
-                    party: party.clone(),
-                    step: sf.step,
-                    output: OutputFrame::from_output(&out),
-                });
+                let warnings = node.launch_warnings();
+                let output = OutputFrame::from_output(
+                    &out,
+                    node.tracker().tracks(),
+                    &warnings[warnings_sent.min(warnings.len())..],
+                );
+                warnings_sent = warnings.len();
+                let reply = encode(&Body::StepDone { party: party.clone(), step: sf.step, output });
                 t.publish(&world_key, &reply)?;
                 summary.steps += 1;
                 last = Some((sf.step, reply));

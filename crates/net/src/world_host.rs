@@ -17,7 +17,8 @@ use crate::frames::{Body, StepFrame, WireFrame, decode, encode};
 use crate::topics;
 use crate::transport::{NetError, Received, Transport};
 use shieldnet_node::{NodeInput, NodeOutput};
-use shieldnet_sim::{HostEvent, NodeFinish, NodeHost};
+use shieldnet_sim::{HostEvent, NodeFinish, NodeHost, ReceivedNotice};
+use shieldnet_tracking::Track;
 use std::time::{Duration, Instant};
 
 /// How long the world waits.
@@ -66,6 +67,8 @@ pub struct RemoteNodes<T: Transport> {
     last_answer: Vec<Instant>,
     events: Vec<HostEvent>,
     late: Vec<NodeOutput>,
+    tracks: Vec<Vec<Track>>,
+    warnings: Vec<Vec<ReceivedNotice>>,
     now_s: f64,
     /// Frames that were not usable (malformed, unknown party, wrong step...).
     pub rejected_frames: u64,
@@ -93,6 +96,8 @@ impl<T: Transport> RemoteNodes<T> {
             last_answer: vec![Instant::now(); n],
             events: Vec::new(),
             late: vec![NodeOutput::default(); n],
+            tracks: vec![Vec::new(); n],
+            warnings: vec![Vec::new(); n],
             now_s: 0.0,
             rejected_frames: 0,
         };
@@ -164,6 +169,9 @@ impl<T: Transport> RemoteNodes<T> {
                         Some((p, Body::StepDone { party, step, output }))
                     }
                     (Pace::RealTime { .. }, _) if step <= self.step => {
+                        let mut output = output;
+                        self.tracks[p] = std::mem::take(&mut output.tracks);
+                        self.warnings[p].append(&mut output.new_warnings);
                         match output.to_output() {
                             Ok(out) => merge(&mut self.late[p], out),
                             Err(_) => self.rejected_frames += 1,
@@ -213,9 +221,11 @@ impl<T: Transport> RemoteNodes<T> {
                 Err(_) => break,
             };
             if let Some(r) = got
-                && let Some((p, Body::StepDone { output, .. })) = self.handle(r, Some(self.step))
+                && let Some((p, Body::StepDone { mut output, .. })) = self.handle(r, Some(self.step))
                 && outs[p].is_none()
             {
+                self.tracks[p] = std::mem::take(&mut output.tracks);
+                self.warnings[p].append(&mut output.new_warnings);
                 match output.to_output() {
                     Ok(o) => outs[p] = Some(o),
                     Err(_) => self.rejected_frames += 1,
@@ -310,6 +320,14 @@ impl<T: Transport> NodeHost for RemoteNodes<T> {
             Pace::Lockstep => self.step_lockstep(&frames),
             Pace::RealTime { rate } => self.step_realtime(rate),
         }
+    }
+
+    fn tracks(&self, p: usize) -> &[Track] {
+        &self.tracks[p]
+    }
+
+    fn launch_warnings(&self, p: usize) -> &[ReceivedNotice] {
+        &self.warnings[p]
     }
 
     fn take_events(&mut self) -> Vec<HostEvent> {

@@ -7,7 +7,7 @@ use shieldnet_fusion::{Body as MsgBody, KillAssessment, Message};
 use shieldnet_net::frames::{self, Body, StepFrame, WireFrame};
 use shieldnet_net::transport::MemoryEndpoint;
 use shieldnet_net::{MemoryBus, NodeOptions, Transport, serve_node, topics};
-use shieldnet_node::{AuditSetup, NodeConfig, PartyNode, Policy};
+use shieldnet_node::{AuditSetup, BattleConfig, NodeConfig, PartyNode, Policy};
 use shieldnet_tracking::TrackerConfig;
 use std::time::Duration;
 
@@ -28,6 +28,8 @@ fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
         coordination_hold_s: 5.0,
         partner_track_max_age_s: 10.0,
         audit: Some(AuditSetup { keys, trust: trust.clone(), max_message_age_s: 60.0 }),
+        battle: BattleConfig::new(shieldnet_earth::EarthRotation::at_julian_date(2_457_175.0)),
+        fusion: Default::default(),
     })
 }
 
@@ -91,11 +93,15 @@ fn bad_messages(b: &PartyKeys, c: &PartyKeys) -> Vec<(String, WireFrame)> {
     }
     let wrong_seq = message("B", 999_999, NOW);
     let s = next();
-    v.push(("payload seq differs from envelope".into(), WireFrame::Signed(env(b, s, NOW, wrong_seq.encode()).to_bytes())));
+    v.push((
+        "payload seq differs from envelope".into(),
+        WireFrame::Signed(env(b, s, NOW, wrong_seq.encode()).to_bytes()),
+    ));
     let mut old = message("B", next(), NOW);
     old.version = 99;
     v.push(("other message version".into(), signed(b, &old)));
-    let garbage: [&[u8]; 5] = [b"", b"not json", b"{\"version\":1}", b"[1,2,3]", b"{\"version\":1,\"sender\":\"B\",\"seq\":1e999}"];
+    let garbage: [&[u8]; 5] =
+        [b"", b"not json", b"{\"version\":1}", b"[1,2,3]", b"{\"version\":1,\"sender\":\"B\",\"seq\":1e999}"];
     for (i, g) in garbage.into_iter().enumerate() {
         let s = next();
         v.push((format!("signed garbage {i}"), WireFrame::Signed(env(b, s, NOW, g.to_vec()).to_bytes())));
@@ -108,7 +114,9 @@ fn bad_frames(b: &PartyKeys) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = Vec::new();
     let m = message("B", 5000, NOW);
     let good = env(b, m.seq, NOW, m.encode()).to_bytes();
-    for (i, cut) in [0, 1, 8, 16, 40, 64, 96, good.len() / 2, good.len() - 10, good.len() - 1].into_iter().enumerate() {
+    for (i, cut) in
+        [0, 1, 8, 16, 40, 64, 96, good.len() / 2, good.len() - 10, good.len() - 1].into_iter().enumerate()
+    {
         let step = StepFrame {
             step: 2 + i as u64,
             now_s: NOW,
@@ -128,7 +136,8 @@ fn bad_frames(b: &PartyKeys) -> Vec<(String, Vec<u8>)> {
     v.push(("other frame version".into(), wrong_version));
     v.push(("hello sent to a node".into(), frames::encode(&Body::Hello { party: "B".into(), instance: 1 })));
     for seed in 0..4u8 {
-        let junk: Vec<u8> = (0..200u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed.wrapping_mul(97))).collect();
+        let junk: Vec<u8> =
+            (0..200u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed.wrapping_mul(97))).collect();
         v.push((format!("random bytes {seed}"), junk));
     }
     v

@@ -6,7 +6,12 @@
 //! step and gets every output back before it moves on, so any host that answers faithfully gives the
 //! same run.
 
+use shieldnet_fusion::LaunchNotice;
 use shieldnet_node::{NodeConfig, NodeInput, NodeOutput, PartyNode};
+use shieldnet_tracking::Track;
+
+/// A launch notice as a node received it: (sender, notice, time received in s).
+pub type ReceivedNotice = (String, LaunchNotice, f64);
 
 /// Something the host noticed about the nodes it runs (for example a node process that stopped
 /// answering), reported into the run's events.
@@ -34,6 +39,13 @@ pub trait NodeHost {
         Vec::new()
     }
 
+    /// Party `p`'s own tracks after its last step (the world schedules track-mode looks from them and
+    /// scores tracking metrics on them).
+    fn tracks(&self, p: usize) -> &[Track];
+
+    /// Launch notices party `p` has received so far, in order.
+    fn launch_warnings(&self, p: usize) -> &[ReceivedNotice];
+
     /// Ends party `p`'s run at `t_s`: closes its audit log and reports what the world needs.
     fn finish(&mut self, p: usize, t_s: f64) -> NodeFinish;
 }
@@ -60,6 +72,14 @@ impl LocalNodes {
 impl NodeHost for LocalNodes {
     fn step_all(&mut self, inputs: &[NodeInput<'_>]) -> Vec<NodeOutput> {
         self.0.iter_mut().zip(inputs).map(|(node, input)| node.step(*input)).collect()
+    }
+
+    fn tracks(&self, p: usize) -> &[Track] {
+        self.0[p].tracker().tracks()
+    }
+
+    fn launch_warnings(&self, p: usize) -> &[ReceivedNotice] {
+        self.0[p].launch_warnings()
     }
 
     fn finish(&mut self, p: usize, t_s: f64) -> NodeFinish {

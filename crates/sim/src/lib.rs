@@ -12,9 +12,9 @@ pub mod build_sensors;
 pub mod campaign;
 pub mod compare;
 pub mod early_warning;
+pub mod host;
 pub mod independence;
 pub mod party_metrics;
-pub mod host;
 pub mod report;
 pub mod rng;
 pub mod scenario;
@@ -22,6 +22,8 @@ pub mod sharing_metrics;
 pub mod track_mode;
 pub mod world;
 
-pub use host::{HostEvent, LocalNodes, NodeFinish, NodeHost};
+pub use host::{HostEvent, LocalNodes, NodeFinish, NodeHost, ReceivedNotice};
 pub use report::{RunRecord, RunReport};
-pub use world::{RunOptions, SimError, attach_simulation_keys, run, run_prepared, run_with_host, seed_share_noise};
+pub use world::{
+    RunOptions, SimError, attach_simulation_keys, run, run_prepared, run_with_host, seed_share_noise,
+};

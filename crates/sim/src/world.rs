@@ -314,7 +314,7 @@ impl<'a> World<'a> {
 
     /// Attributes launch notices newly received by party `p` to threats (truth, for reports only).
     fn note_warnings(&mut self, p: usize) {
-        let warnings = self.nodes[p].launch_warnings();
+        let warnings = self.nodes.launch_warnings(p);
         let fresh: Vec<(f64, Option<usize>, String)> = warnings[self.warnings_seen[p]..]
             .iter()
             .map(|(from, n, t)| (*t, threat_of_notice(n, &self.s.threats), from.clone()))
@@ -454,9 +454,9 @@ impl<'a> World<'a> {
             .filter_map(|j| self.threat_ecef(j, t).map(|p| (j as u64, p.0)))
             .collect();
         for (p, acc) in self.party_metrics.iter_mut().enumerate() {
-            let tracks: Vec<(u64, shieldnet_earth::Vec3)> = self.nodes[p]
-                .tracker()
-                .tracks()
+            let tracks: Vec<(u64, shieldnet_earth::Vec3)> = self
+                .nodes
+                .tracks(p)
                 .iter()
                 .filter(|tr| tr.is_confirmed())
                 .map(|tr| {
@@ -522,7 +522,7 @@ impl<'a> World<'a> {
                     Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
                 })
                 .collect();
-            let windows = crate::track_mode::windows(&self.s.radars[r], self.nodes[p].tracker().tracks(), lt);
+            let windows = crate::track_mode::windows(&self.s.radars[r], self.nodes.tracks(p), lt);
             for w in windows {
                 let scan = self.s.radars[r].look_window(lt, &targets, &w, rng);
                 self.note_scan(r, lt, &scan);

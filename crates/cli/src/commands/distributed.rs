@@ -2,8 +2,7 @@
 //! processes over zenoh (peer mode, explicit endpoints, no router). `keygen` always works; the others
 //! need the `distributed` cargo feature and exit 2 with instructions without it.
 
-use super::run::{RunArgs, emit};
-use super::scenario_source;
+use super::run::RunArgs;
 use clap::Args;
 use shieldnet_audit::{PartyKeys, TrustStore};
 use shieldnet_sim::scenario::Scenario;
@@ -185,6 +184,8 @@ pub use with_zenoh::{node, run_distributed, world};
 
 #[cfg(feature = "distributed")]
 mod with_zenoh {
+    use super::super::run::emit;
+    use super::super::scenario_source;
     use super::*;
     use shieldnet_net::zenoh_transport::{Endpoints, ZenohTransport};
     use shieldnet_net::{Faults, NodeOptions, Pace, RemoteNodes, Timing, serve_node, topics};
@@ -212,24 +213,38 @@ mod with_zenoh {
 
     fn node_inner(args: &NodeArgs) -> Result<i32, (i32, String)> {
         let bad = |m: String| (2, m);
-        let scn = scenario_source::load(Some(&args.scenario)).map_err(|e| (scenario_source::report(e), String::new()))?;
-        let mut setup = build(&scn).map_err(|e| bad(format!("cannot build scenario {}: {e}", args.scenario)))?;
+        let scn = scenario_source::load(Some(&args.scenario))
+            .map_err(|e| (scenario_source::report(e), String::new()))?;
+        let mut setup =
+            build(&scn).map_err(|e| bad(format!("cannot build scenario {}: {e}", args.scenario)))?;
         let seed = args.seed.unwrap_or(scn.scenario.seed);
         shieldnet_sim::seed_share_noise(&mut setup, seed, 0);
         let Some(mut cfg) = setup.nodes.iter().find(|c| c.party_id == args.party).cloned() else {
-            return Err(bad(format!("--party {}: not a party of the scenario (valid: {})", args.party, setup.parties.join(", "))));
+            return Err(bad(format!(
+                "--party {}: not a party of the scenario (valid: {})",
+                args.party,
+                setup.parties.join(", ")
+            )));
         };
         if !topics::usable_in_key(&args.party) || !topics::usable_in_key(&args.run_id) {
             return Err(bad("party ids and --run-id may only use letters, digits, '-', '_' and '.'".into()));
         }
-        let key_text = std::fs::read_to_string(&args.key).map_err(|e| bad(format!("--key {}: {e}", args.key.display())))?;
-        let keys = PartyKeys::from_secret_file(&key_text).map_err(|e| bad(format!("--key {}: {e}", args.key.display())))?;
+        let key_text = std::fs::read_to_string(&args.key)
+            .map_err(|e| bad(format!("--key {}: {e}", args.key.display())))?;
+        let keys = PartyKeys::from_secret_file(&key_text)
+            .map_err(|e| bad(format!("--key {}: {e}", args.key.display())))?;
         if keys.party() != args.party {
-            return Err(bad(format!("--key {} belongs to party {}, not {}", args.key.display(), keys.party(), args.party)));
+            return Err(bad(format!(
+                "--key {} belongs to party {}, not {}",
+                args.key.display(),
+                keys.party(),
+                args.party
+            )));
         }
-        let trust_text =
-            std::fs::read_to_string(&args.trust).map_err(|e| bad(format!("--trust {}: {e}", args.trust.display())))?;
-        let trust = TrustStore::parse(&trust_text).map_err(|e| bad(format!("--trust {}: {e}", args.trust.display())))?;
+        let trust_text = std::fs::read_to_string(&args.trust)
+            .map_err(|e| bad(format!("--trust {}: {e}", args.trust.display())))?;
+        let trust = TrustStore::parse(&trust_text)
+            .map_err(|e| bad(format!("--trust {}: {e}", args.trust.display())))?;
         cfg.audit = Some(AuditSetup { keys, trust, max_message_age_s: 60.0 });
         let party_salt = args.party.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
         let faults = Faults::new(args.loss, args.duplicate, args.reorder, seed ^ party_salt).map_err(bad)?;
@@ -247,7 +262,8 @@ mod with_zenoh {
             faults,
             instance: instance_id(),
         };
-        let summary = serve_node(&t, PartyNode::new(cfg), &opts).map_err(|e| (1, format!("node {}: {e}", args.party)))?;
+        let summary = serve_node(&t, PartyNode::new(cfg), &opts)
+            .map_err(|e| (1, format!("node {}: {e}", args.party)))?;
         eprintln!(
             "node {}: {} steps, {} unusable frames dropped, {} partner messages shed{}",
             args.party,
@@ -291,7 +307,8 @@ mod with_zenoh {
         if !(args.rate > 0.0 && args.rate.is_finite()) {
             return Err(bad(format!("--rate must be a positive number, got {}", args.rate)));
         }
-        let setup = build(scn).map_err(|e| bad(format!("cannot build scenario {}: {e}", scn.scenario.name)))?;
+        let setup =
+            build(scn).map_err(|e| bad(format!("cannot build scenario {}: {e}", scn.scenario.name)))?;
         let timing = Timing {
             startup: secs(args.startup_timeout_s, "--startup-timeout-s").map_err(bad)?,
             answer: secs(args.answer_timeout_s, "--answer-timeout-s").map_err(bad)?,
@@ -299,11 +316,13 @@ mod with_zenoh {
         };
         let pace = if args.realtime { Pace::RealTime { rate: args.rate } } else { Pace::Lockstep };
         let ep = Endpoints { listen: args.listen.iter().cloned().collect(), connect: args.peer.clone() };
-        let t = ZenohTransport::open(&ep, &[topics::world_subscription(&args.run_id)]).map_err(|e| (1, e.to_string()))?;
-        let mut host = RemoteNodes::connect(t, &args.run_id, &setup.parties, pace, timing).map_err(|e| (1, e.to_string()))?;
+        let t = ZenohTransport::open(&ep, &[topics::world_subscription(&args.run_id)])
+            .map_err(|e| (1, e.to_string()))?;
+        let mut host = RemoteNodes::connect(t, &args.run_id, &setup.parties, pace, timing)
+            .map_err(|e| (1, e.to_string()))?;
         let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some(), audit: true };
-        let (report, record) =
-            run_with_host(scn, &opts, &mut host).map_err(|e| bad(format!("cannot run scenario {}: {e}", scn.scenario.name)))?;
+        let (report, record) = run_with_host(scn, &opts, &mut host)
+            .map_err(|e| bad(format!("cannot run scenario {}: {e}", scn.scenario.name)))?;
         if host.rejected_frames > 0 {
             eprintln!("world: {} unusable frames dropped", host.rejected_frames);
         }
@@ -333,19 +352,22 @@ mod with_zenoh {
     fn run_distributed_inner(args: &RunArgs, scn: &Scenario) -> Result<i32, String> {
         let setup = build(scn).map_err(|e| format!("cannot build scenario {}: {e}", scn.scenario.name))?;
         let seed = args.seed.unwrap_or(scn.scenario.seed);
-        let scenario_arg = args.scenario.clone().unwrap_or_else(|| scenario_source::DEFAULT_SCENARIO.to_string());
+        let scenario_arg =
+            args.scenario.clone().unwrap_or_else(|| scenario_source::DEFAULT_SCENARIO.to_string());
         let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
         let nonce = format!("{}-{}", std::process::id(), instance_id() % 1_000_000);
         let dir = std::env::temp_dir().join(format!("shieldnet-run-{nonce}"));
         // The same simulation keys as the in-process run, so that signatures and audit logs match too.
         let mut trust = TrustStore::new();
         for party in &setup.parties {
-            let k = PartyKeys::derive_for_simulation(seed, party).map_err(|e| format!("party {party}: {e}"))?;
+            let k =
+                PartyKeys::derive_for_simulation(seed, party).map_err(|e| format!("party {party}: {e}"))?;
             write_keys(&dir, &k)?;
             trust.insert(party, k.verifying_key()).map_err(|e| e.to_string())?;
         }
         let trust_path = dir.join("trust.txt");
-        std::fs::write(&trust_path, trust.to_text()).map_err(|e| format!("cannot write {}: {e}", trust_path.display()))?;
+        std::fs::write(&trust_path, trust.to_text())
+            .map_err(|e| format!("cannot write {}: {e}", trust_path.display()))?;
         let ports: Vec<u16> = (0..=setup.parties.len()).map(|_| free_port()).collect::<Result<_, _>>()?;
         let addr = |p: u16| format!("127.0.0.1:{p}");
         let run_id = format!("run-{nonce}");
@@ -361,7 +383,8 @@ mod with_zenoh {
         if let Some(out) = &args.out {
             world.arg("--out").arg(out);
         }
-        let mut world = world.stdout(Stdio::inherit()).stderr(Stdio::inherit()).spawn().map_err(|e| e.to_string())?;
+        let mut world =
+            world.stdout(Stdio::inherit()).stderr(Stdio::inherit()).spawn().map_err(|e| e.to_string())?;
         let mut nodes = Vec::new();
         for (i, party) in setup.parties.iter().enumerate() {
             let mut c = Command::new(&exe);
