@@ -204,9 +204,10 @@ fn a_corpus_of_bad_messages_is_rejected_and_counted_and_the_node_keeps_working()
             );
         }
     }
-    // Step 20: every bad message at once, then one more good message.
+    // Step 20: every bad message at once, then one more good message (numbered after all of them: the
+    // replay window would rightly refuse an old number).
     let mut inbox: Vec<WireFrame> = messages.iter().map(|(_, w)| w.clone()).collect();
-    inbox.push(signed(&b, &message("B", 2, NOW)));
+    inbox.push(signed(&b, &message("B", 10_000, NOW)));
     assert!(matches!(step(&world, &key, 20, inbox), Body::StepDone { step: 20, .. }));
     world.publish(&key, &frames::encode(&Body::Finish { t_s: NOW + 1.0 })).unwrap();
     let Body::Finished { finish, .. } = recv_reply(&world) else { panic!("no end-of-run answer") };
