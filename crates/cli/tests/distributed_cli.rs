@@ -120,7 +120,21 @@ mod distributed {
             .unwrap();
         let mut nato = spawn_node(&dir, "NATO", &run, pn, &[pw, pr]);
         let mut rus = spawn_node(&dir, "RUS", &run, pr, &[pw, pn]);
-        std::thread::sleep(Duration::from_millis(2500));
+        // Listen to RUS's answers and kill it once the run is 100 steps in.
+        let spy = ZenohTransport::open(
+            &Endpoints { listen: vec![], connect: vec![format!("127.0.0.1:{pw}")] },
+            &[topics::to_world(&run, "RUS")],
+        )
+        .unwrap();
+        let t0 = Instant::now();
+        loop {
+            assert!(t0.elapsed() < Duration::from_secs(60), "the run never reached step 100");
+            if let Ok(Some(r)) = spy.recv_timeout(Duration::from_millis(200))
+                && matches!(frames::decode(&r.payload), Ok(Body::StepDone { step, .. }) if step >= 100)
+            {
+                break;
+            }
+        }
         rus.kill().unwrap();
         let _ = rus.wait();
         let out = world.wait_with_output().unwrap();

@@ -46,8 +46,6 @@ impl ZenohTransport {
             ("mode", "\"peer\"".to_string()),
             ("listen/endpoints", json_list(&ep.listen)),
             ("connect/endpoints", json_list(&ep.connect)),
-            ("connect/retry/period_init_ms", "50".into()),
-            ("connect/retry/period_max_ms", "500".into()),
             ("scouting/multicast/enabled", "false".into()),
         ];
         for (k, v) in settings {
