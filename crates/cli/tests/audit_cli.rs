@@ -88,3 +88,28 @@ fn show_prints_a_timeline() {
     assert_eq!(code, 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn verify_checks_the_policy_rules_of_a_run_and_refuses_a_bad_rules_file() {
+    let dir = tmp("policy");
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = shieldnet(&["run", "--out", d, "--seed", "2011"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = shieldnet(&["audit", "verify", d]);
+    assert_eq!(code, 0, "a clean run verifies: {out}{err}");
+    // The parties agreed that NATO never intercepts over a box around the whole theatre.
+    let rules = json!({"format": 1, "rules": [{"rule": "no_intercept_over", "party": "NATO", "region": "theatre",
+        "polygon": [[20.0, -20.0], [20.0, 80.0], [75.0, 80.0], [75.0, -20.0]]}]});
+    std::fs::write(dir.join("policy.json"), rules.to_string()).unwrap();
+    let (code, out, _) = shieldnet(&["audit", "verify", d]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("policy: 1 rule(s) checked over every decision: no_intercept_over (NATO)"), "{out}");
+    assert!(out.contains("over theatre"), "{out}");
+    // A rules file that is not valid: exit 2, naming the file and the place.
+    std::fs::write(dir.join("policy.json"), "{\"format\": 1,\n \"rules\": [{\"rule\": \"anything_goes\"}]}")
+        .unwrap();
+    let (code, _, err) = shieldnet(&["audit", "verify", d]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("policy.json: line 2"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
