@@ -17,6 +17,9 @@ const CONTINUITY_BONUS: f64 = 4.0;
 /// Key of a partner track: (partner party, partner's track id).
 pub type PartnerKey = (String, u32);
 
+/// One partner party's tracks at the picture time: keys and predicted (state, covariance).
+type PartyTracks = (Vec<PartnerKey>, Vec<(State6, Cov6)>);
+
 /// The latest report of one partner track.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerTrack {
@@ -151,7 +154,7 @@ impl Fuser {
             .collect();
         let local_states: Vec<(State6, Cov6)> = local_now.iter().map(|(_, x, p)| (*x, *p)).collect();
         // Partner tracks are keyed (party, id), so each party's tracks form one run of the map.
-        let mut by_party: Vec<(Vec<PartnerKey>, Vec<(State6, Cov6)>)> = Vec::new();
+        let mut by_party: Vec<PartyTracks> = Vec::new();
         let mut last_party: Option<&str> = None;
         for (key, pt) in &self.partner {
             if last_party != Some(key.0.as_str()) {
