@@ -18,7 +18,8 @@
 
 use std::time::Instant;
 
-use super::heuristics::{VlnsParams, construct, improve, mmr_fill, vlns_state};
+use super::heuristics::{construct, improve, mmr_fill};
+use super::lns::{VlnsParams, vlns_state};
 use super::lp::{LpColumn, Master};
 use super::{OPTIMALITY_GAP, Problem, SolveStats, State, WtaInstance, WtaSolution, relative_gap};
 
@@ -65,7 +66,7 @@ pub(crate) fn solve_exact_with_deadline(inst: &WtaInstance, deadline: Option<Ins
 
     // Incumbent.
     let mut s = construct(&p);
-    vlns_state(&p, &mut s, VlnsParams::for_problem(&p));
+    vlns_state(&p, &mut s, VlnsParams::for_problem(&p), None);
     let mut best = s.assignment(&p);
     let mut ub = s.objective(&p);
 

@@ -1,20 +1,27 @@
-//! Heuristics: maximum marginal return (MMR), assignment-based construction, local search and a
-//! very large neighbourhood search (VLNS) whose neighbourhood is solved exactly as a linear
-//! assignment problem. All are deterministic (fixed seed, fixed iteration budgets).
+//! Heuristics: maximum marginal return (MMR), assignment-based construction, local search and the
+//! very large neighbourhood search (VLNS, in [`super::lns`]) whose neighbourhood is solved exactly
+//! as a linear assignment problem. All are deterministic (fixed seed, fixed iteration budgets).
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use std::time::Instant;
 
 use super::lap::solve_lap;
+use super::lns::{VlnsParams, one_moves, vlns_state};
 use super::{Heuristic, Problem, SolveStats, State, WtaInstance, WtaSolution, relative_gap};
 
 /// Runs one heuristic; the lower bound is [`lower_bound_identical`].
-pub(crate) fn run(inst: &WtaInstance, h: Heuristic) -> WtaSolution {
+/// `deadline` only cuts the VLNS short (its exchange iterations stop once it has passed).
+pub(crate) fn run(inst: &WtaInstance, h: Heuristic, deadline: Option<Instant>) -> WtaSolution {
+    let mut time_limited = false;
     let assignment = match h {
         Heuristic::Mmr => mmr(inst),
         Heuristic::Assignment => assignment_construction(inst),
         Heuristic::LocalSearch => local_search(inst, &mmr(inst)),
-        Heuristic::Vlns => vlns(inst),
+        Heuristic::Vlns => {
+            let p = Problem::new(inst);
+            let mut s = construct(&p);
+            time_limited = vlns_state(&p, &mut s, VlnsParams::for_problem(&p), deadline);
+            s.assignment(&p)
+        }
     };
     let objective = inst.objective_unchecked(&assignment);
     let lower_bound = lower_bound_identical(inst).min(objective);
@@ -23,7 +30,7 @@ pub(crate) fn run(inst: &WtaInstance, h: Heuristic) -> WtaSolution {
         objective,
         lower_bound,
         optimal: relative_gap(objective, lower_bound) <= super::OPTIMALITY_GAP,
-        stats: SolveStats::default(),
+        stats: SolveStats { time_limited, ..SolveStats::default() },
     }
 }
 
@@ -36,53 +43,82 @@ pub fn mmr(inst: &WtaInstance) -> Vec<Vec<u32>> {
     s.assignment(&p)
 }
 
-/// Completes `s` greedily: every unassigned round goes to its best marginal target.
+/// Completes `s` greedily: repeatedly fires the free round with the largest marginal gain
+/// `V_j·Q_j·p_ij`. Keeps, per target, the most effective type with rounds left, so a pick costs one
+/// pass over the targets (ties: lowest target, then lowest type).
 pub(crate) fn mmr_fill(p: &Problem, s: &mut State) {
     if p.t == 0 {
         return;
     }
     let mut left = vec![0u32; p.w];
-    let mut first_free: Vec<Vec<usize>> = vec![Vec::new(); p.w];
+    let mut free: Vec<Vec<usize>> = vec![Vec::new(); p.w];
     for (r, &j) in s.round_target.iter().enumerate() {
         if j == usize::MAX {
             left[s.round_type[r]] += 1;
-            first_free[s.round_type[r]].push(r);
+            free[s.round_type[r]].push(r);
         }
     }
-    first_free.iter_mut().for_each(|v| v.reverse());
-    let best_of = |i: usize, surv: &[f64]| -> (f64, usize) {
-        let mut best = (f64::NEG_INFINITY, 0);
-        let row = &p.q[i * p.t..(i + 1) * p.t];
-        for j in 0..p.t {
-            let g = p.v[j] * surv[j] * (1.0 - row[j]);
-            if g > best.0 {
-                best = (g, j);
-            }
-        }
-        best
-    };
-    let mut best: Vec<(f64, usize)> =
-        (0..p.w).map(|i| if left[i] > 0 { best_of(i, &s.surv) } else { (f64::NEG_INFINITY, 0) }).collect();
-    loop {
-        let mut pick = usize::MAX;
-        let mut g = f64::NEG_INFINITY;
+    free.iter_mut().for_each(|v| v.reverse());
+    // Per target: up to LIST most effective types with rounds left, sorted by (q, type); `bt[j]`
+    // is the first of them. A list that runs dry is rebuilt from all types.
+    const LIST: usize = 16;
+    let mut lists: Vec<Vec<usize>> = vec![Vec::with_capacity(LIST); p.t];
+    let mut best: Vec<(f64, usize)> = Vec::with_capacity(LIST + 1);
+    let mut rebuild = |j: usize, left: &[u32], list: &mut Vec<usize>| {
+        best.clear();
+        let mut worst = f64::INFINITY;
         for i in 0..p.w {
-            if left[i] > 0 && best[i].0 > g {
-                g = best[i].0;
-                pick = i;
+            let q = p.q(i, j);
+            if left[i] > 0 && (q < worst || best.len() < LIST) {
+                let pos = best.partition_point(|x| x.0 <= q);
+                best.insert(pos, (q, i));
+                best.truncate(LIST);
+                if best.len() == LIST {
+                    worst = best[LIST - 1].0;
+                }
             }
         }
-        if pick == usize::MAX {
+        list.clear();
+        // Reversed so that the best type is popped from the end.
+        list.extend(best.iter().rev().map(|x| x.1));
+    };
+    let mut bt = vec![usize::MAX; p.t];
+    for j in 0..p.t {
+        rebuild(j, &left, &mut lists[j]);
+        bt[j] = lists[j].last().copied().unwrap_or(usize::MAX);
+    }
+    loop {
+        let mut pick = (f64::NEG_INFINITY, usize::MAX);
+        for j in 0..p.t {
+            let i = bt[j];
+            if i != usize::MAX {
+                let g = p.v[j] * s.surv[j] * (1.0 - p.q(i, j));
+                if g > pick.0 {
+                    pick = (g, j);
+                }
+            }
+        }
+        let j = pick.1;
+        if j == usize::MAX {
             break;
         }
-        let j = best[pick].1;
-        let r = first_free[pick].pop().expect("free round");
+        let i = bt[j];
+        let r = free[i].pop().expect("free round");
         s.round_target[r] = j;
-        s.surv[j] *= p.q(pick, j);
-        left[pick] -= 1;
-        for i in 0..p.w {
-            if left[i] > 0 && (best[i].1 == j || i == pick) {
-                best[i] = best_of(i, &s.surv);
+        s.surv[j] *= p.q(i, j);
+        left[i] -= 1;
+        if left[i] == 0 {
+            for jj in 0..p.t {
+                if bt[jj] == i {
+                    let list = &mut lists[jj];
+                    while list.last().is_some_and(|&k| left[k] == 0) {
+                        list.pop();
+                    }
+                    if list.is_empty() {
+                        rebuild(jj, &left, list);
+                    }
+                    bt[jj] = list.last().copied().unwrap_or(usize::MAX);
+                }
             }
         }
     }
@@ -115,7 +151,7 @@ pub fn lower_bound_identical(inst: &WtaInstance) -> f64 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct OrdF64(f64);
+pub(crate) struct OrdF64(pub f64);
 impl Eq for OrdF64 {}
 impl PartialOrd for OrdF64 {
     fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
@@ -242,115 +278,27 @@ pub(crate) fn improve(p: &Problem, s: &mut State) {
     s.refresh(p);
 }
 
-/// Parameters of the VLNS.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct VlnsParams {
-    /// LAP neighbourhoods explored.
-    pub iterations: usize,
-    /// Targets per neighbourhood.
-    pub subset: usize,
-    /// RNG seed.
-    pub seed: u64,
-}
-
-impl VlnsParams {
-    pub fn for_problem(p: &Problem) -> Self {
-        let n = p.count.iter().map(|&c| c as usize).sum::<usize>();
-        let subset = p.t.clamp(1, 48);
-        // Enough neighbourhoods that each target is drawn ~6 times.
-        let iterations = (6 * p.t.max(n.min(4 * p.t)) / subset).clamp(8, 400);
-        VlnsParams { iterations, subset, seed: 0x5EED_0001 }
-    }
-}
-
-/// The full heuristic pipeline: MMR and assignment construction (when cheap), local search, then
-/// VLNS over LAP neighbourhoods, then a final local search.
+/// The full heuristic pipeline: construction, then the exchange search of [`super::lns`].
 pub fn vlns(inst: &WtaInstance) -> Vec<Vec<u32>> {
     let p = Problem::new(inst);
     let mut s = construct(&p);
-    let params = VlnsParams::for_problem(&p);
-    vlns_state(&p, &mut s, params);
+    vlns_state(&p, &mut s, VlnsParams::for_problem(&p), None);
     s.assignment(&p)
 }
 
-/// Best of MMR + local search and (when it is a single LAP, i.e. rounds ≤ targets) assignment
-/// construction + local search.
+/// MMR followed by 1-moves; when the rounds fit in one assignment (rounds ≤ targets), also the
+/// assignment construction followed by 1-moves, keeping the better.
 pub(crate) fn construct(p: &Problem) -> State {
     let mut s = State::empty(p);
     mmr_fill(p, &mut s);
-    improve(p, &mut s);
+    one_moves(p, &mut s);
     if s.round_target.len() <= p.t {
         let mut a = State::empty(p);
         assignment_fill(p, &mut a);
-        improve(p, &mut a);
+        one_moves(p, &mut a);
         if a.objective(p) < s.objective(p) {
             s = a;
         }
     }
     s
-}
-
-/// VLNS: repeatedly pick a random subset of targets, remove one round from some of them and
-/// re-insert the removed rounds optimally (at most one per target of the subset) by solving a
-/// linear assignment problem. The current solution is always feasible for the LAP, so the objective
-/// never increases.
-pub(crate) fn vlns_state(p: &Problem, s: &mut State, params: VlnsParams) {
-    if p.t < 2 || s.round_target.is_empty() {
-        return;
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
-    let mut targets: Vec<usize> = (0..p.t).collect();
-    let mut rounds_at: Vec<Vec<usize>> = vec![Vec::new(); p.t];
-    let mut best_obj = s.objective(p);
-    let mut since_ls = 0;
-    for it in 0..params.iterations {
-        rounds_at.iter_mut().for_each(|v| v.clear());
-        for (r, &j) in s.round_target.iter().enumerate() {
-            rounds_at[j].push(r);
-        }
-        // Partial Fisher-Yates: first `m` entries become the subset.
-        let m = params.subset.min(p.t);
-        for k in 0..m {
-            let pick = rng.random_range(k..p.t);
-            targets.swap(k, pick);
-        }
-        let subset = &targets[..m];
-        // Remove one round from most targets in the subset (leave some free so counts can change).
-        let mut removed = Vec::with_capacity(m);
-        for &j in subset {
-            if rounds_at[j].is_empty() || (it % 2 == 1 && rng.random::<f64>() < 0.25) {
-                continue;
-            }
-            let k = rng.random_range(0..rounds_at[j].len());
-            let r = rounds_at[j][k];
-            removed.push(r);
-            s.surv[j] /= p.q(s.round_type[r], j);
-        }
-        if removed.is_empty() {
-            continue;
-        }
-        let cost = |a: usize, b: usize| {
-            let j = subset[b];
-            -(p.v[j] * s.surv[j] * (1.0 - p.q(s.round_type[removed[a]], j)))
-        };
-        let assign = solve_lap(removed.len(), m, cost);
-        for (a, &b) in assign.iter().enumerate() {
-            let j = subset[b];
-            let r = removed[a];
-            s.round_target[r] = j;
-            s.surv[j] *= p.q(s.round_type[r], j);
-        }
-        since_ls += 1;
-        if since_ls >= 8 {
-            s.refresh(p);
-            improve(p, s);
-            since_ls = 0;
-        }
-        let obj = s.objective(p);
-        if obj < best_obj {
-            best_obj = obj;
-        }
-    }
-    s.refresh(p);
-    improve(p, s);
 }

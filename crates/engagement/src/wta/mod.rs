@@ -33,6 +33,7 @@ pub mod generator;
 pub mod heuristics;
 pub mod io;
 mod lap;
+mod lns;
 mod lp;
 
 use std::time::{Duration, Instant};
@@ -142,7 +143,8 @@ pub enum Heuristic {
     Assignment,
     /// MMR followed by 1-move / swap local search.
     LocalSearch,
-    /// Best construction + local search + very large neighbourhood search (LAP re-assignment).
+    /// Construction (MMR, assignment when rounds ≤ targets) + 1-moves, then very large
+    /// neighbourhood search: full-size exchanges solved as sparse linear assignments.
     Vlns,
 }
 
@@ -188,7 +190,8 @@ pub struct SolveOptions {
     /// Solver.
     pub method: Method,
     /// Wall-clock limit; on expiry the exact solver returns its incumbent and bound with
-    /// `optimal = false`. `None` means no limit.
+    /// `optimal = false`, and the VLNS stops its exchange iterations (`time_limited = true`).
+    /// `None` means no limit.
     pub time_limit: Option<Duration>,
 }
 
@@ -442,7 +445,7 @@ pub fn solve(instance: &WtaInstance, options: &SolveOptions) -> Result<WtaSoluti
     let deadline = options.time_limit.map(|d| Instant::now() + d);
     Ok(match options.method {
         Method::Exact => exact::solve_exact_with_deadline(instance, deadline),
-        Method::Heuristic(h) => heuristics::run(instance, h),
+        Method::Heuristic(h) => heuristics::run(instance, h, deadline),
     })
 }
 

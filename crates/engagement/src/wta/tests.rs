@@ -237,3 +237,39 @@ fn certified_optima_of_stored_fixtures() {
     }
     assert!(checked > 0, "no fixtures found in {}", dir.display());
 }
+
+#[test]
+fn vlns_never_worse_than_its_construction_nor_better_than_the_optimum() {
+    // Random small instances (pk 0 and 1 included) and generated classes with several rounds per
+    // type: the exchange steps only accept placements no worse than the current one.
+    let mut instances: Vec<WtaInstance> = (0..120).map(|s| random_small(5000 + s)).collect();
+    for seed in 0..3 {
+        instances.push(generate(InstanceClass::B, 14, 100 + seed));
+        instances.push(generate(InstanceClass::D { mu: 3 }, 14, 100 + seed));
+    }
+    for (k, inst) in instances.iter().enumerate() {
+        let p = Problem::new(inst);
+        let start = heuristics::construct(&p);
+        let v = solve(inst, &SolveOptions::heuristic(Heuristic::Vlns)).unwrap();
+        inst.check_assignment(&v.assignment).unwrap();
+        assert!(v.objective <= start.objective(&p) * (1.0 + 1e-12) + 1e-12, "instance {k}");
+        let opt = solve(inst, &SolveOptions::exact()).unwrap();
+        assert!(opt.optimal, "instance {k}");
+        assert!(v.objective >= opt.objective * (1.0 - 1e-9) - 1e-12, "instance {k}: VLNS beat the optimum");
+    }
+}
+
+#[test]
+fn vlns_time_limit_returns_a_valid_assignment() {
+    let inst = generate(InstanceClass::B, 30, 7);
+    let opts = SolveOptions {
+        method: Method::Heuristic(Heuristic::Vlns),
+        time_limit: Some(std::time::Duration::ZERO),
+    };
+    let cut = solve(&inst, &opts).unwrap();
+    assert!(cut.stats.time_limited);
+    inst.check_assignment(&cut.assignment).unwrap();
+    let full = solve(&inst, &SolveOptions::heuristic(Heuristic::Vlns)).unwrap();
+    assert!(!full.stats.time_limited);
+    assert!(full.objective <= cut.objective * (1.0 + 1e-12));
+}
