@@ -13,9 +13,9 @@ pub enum Criterion {
     Determinant,
 }
 
-/// Fuses two estimates with covariance intersection, ω minimising trace(P) (golden-section search).
-/// Returns the fused estimate, its covariance and ω. Falls back to the better input when a covariance
-/// is singular.
+/// Fuses two estimates with covariance intersection, ω minimising trace(P). Returns the fused
+/// estimate, its covariance and ω. Falls back to the input with the smaller trace when a covariance
+/// is not positive definite.
 pub fn fuse<const N: usize>(
     a: &SVector<f64, N>,
     pa: &SMatrix<f64, N, N>,
@@ -25,9 +25,19 @@ pub fn fuse<const N: usize>(
     fuse_by(a, pa, b, pb, Criterion::Trace)
 }
 
-/// Covariance intersection with ω chosen by `criterion`. With A = Pa⁻¹ = L·Lᵀ and
-/// L⁻¹·Pb⁻¹·L⁻ᵀ = Q·Λ·Qᵀ, det(ω·A + (1−ω)·B) = det(A)·Π(ω + (1−ω)λᵢ), so minimising det(P) is
-/// maximising Σ ln(ω + (1−ω)λᵢ), a concave function of ω.
+/// Covariance intersection with ω chosen by `criterion`.
+///
+/// One simultaneous diagonalisation serves every ω: with Pa = La·Laᵀ (Cholesky) and
+/// La⁻¹·Pb·La⁻ᵀ = Q·diag(μᵢ)·Qᵀ, put M = La·Q and νᵢ = 1/μᵢ. Then Pa⁻¹ = M⁻ᵀ·M⁻¹,
+/// Pb⁻¹ = M⁻ᵀ·diag(νᵢ)·M⁻¹, and with gᵢ(ω) = ω + (1−ω)·νᵢ
+///
+/// - P(ω) = M·diag(1/gᵢ)·Mᵀ, so trace P = Σ ‖Mᵢ‖²/gᵢ and det P = det(Pa)/Π gᵢ;
+/// - x(ω) = M·[(ω·ãᵢ + (1−ω)·νᵢ·b̃ᵢ)/gᵢ] with ã = M⁻¹·a, b̃ = M⁻¹·b.
+///
+/// Both criteria are convex in ω (each term of trace P is convex in gᵢ, which is affine in ω, and
+/// −Σ ln gᵢ is convex), so ω is the root of the derivative in (0, 1), or an end point; it is found
+/// by Newton's method kept inside a shrinking bracket. No matrix is inverted; everything is on the
+/// stack (this runs for every fused pair of every update).
 pub fn fuse_by<const N: usize>(
     a: &SVector<f64, N>,
     pa: &SMatrix<f64, N, N>,
@@ -35,75 +45,134 @@ pub fn fuse_by<const N: usize>(
     pb: &SMatrix<f64, N, N>,
     criterion: Criterion,
 ) -> (SVector<f64, N>, SMatrix<f64, N, N>, f64) {
-    let (Some(ia), Some(ib)) = (pa.try_inverse(), pb.try_inverse()) else {
-        return if pa.trace() <= pb.trace() { (*a, *pa, 1.0) } else { (*b, *pb, 0.0) };
-    };
-    // trace((ω·A + (1−ω)·B)⁻¹) for every ω from one simultaneous diagonalisation: with A = L·Lᵀ and
-    // L⁻¹·B·L⁻ᵀ = Q·Λ·Qᵀ, the inverse is M·diag(1/(ω + (1−ω)λᵢ))·Mᵀ with M = L⁻ᵀ·Q, so its trace is
-    // Σ ‖Mᵢ‖² / (ω + (1−ω)λᵢ): O(n) per evaluation of the search below instead of an inversion.
-    let diagonalised = nalgebra::Cholesky::new(ia).and_then(|c| {
-        let l_inv = c.l().try_inverse()?;
-        let c = l_inv * ib * l_inv.transpose();
-        // Dynamic storage for the eigen-solver, whose static form needs dimension bounds we do not
-        // want on this generic function.
-        let eig = nalgebra::DMatrix::from_column_slice(N, N, c.as_slice()).symmetric_eigen();
-        let m = nalgebra::DMatrix::from_column_slice(N, N, l_inv.transpose().as_slice()) * eig.eigenvectors;
-        let weights: Vec<f64> = m.column_iter().map(|col| col.norm_squared()).collect();
-        Some((weights, eig.eigenvalues.iter().copied().collect::<Vec<f64>>()))
-    });
-    let trace_at = |w: f64| match (&diagonalised, criterion) {
-        (Some((c, lambda)), Criterion::Trace) => {
-            c.iter().zip(lambda.iter()).map(|(ci, li)| ci / (w + (1.0 - w) * li)).sum()
+    let better = || if pa.trace() <= pb.trace() { (*a, *pa, 1.0) } else { (*b, *pb, 0.0) };
+    let Some(d) = Diagonalised::new(pa, pb) else { return better() };
+    let w = d.optimal_omega(criterion);
+    d.fused(a, b, w).map_or_else(better, |(x, p)| (x, p, w))
+}
+
+/// Pa and Pb simultaneously diagonalised (see [`fuse_by`]).
+struct Diagonalised<const N: usize> {
+    /// M = La·Q.
+    m: SMatrix<f64, N, N>,
+    /// La (to apply M⁻¹ = Qᵀ·La⁻¹).
+    la: SMatrix<f64, N, N>,
+    /// Q.
+    q: SMatrix<f64, N, N>,
+    /// νᵢ = 1/μᵢ.
+    nu: SVector<f64, N>,
+    /// ‖Mᵢ‖².
+    weight: SVector<f64, N>,
+}
+
+impl<const N: usize> Diagonalised<N> {
+    fn new(pa: &SMatrix<f64, N, N>, pb: &SMatrix<f64, N, N>) -> Option<Self> {
+        let la = nalgebra::Cholesky::new(*pa)?.l();
+        // K = La⁻¹·Pb·La⁻ᵀ by two triangular solves.
+        let y = la.solve_lower_triangular(pb)?;
+        let k = la.solve_lower_triangular(&y.transpose())?;
+        let (mu, q) = symmetric_eigen(&((k + k.transpose()) * 0.5));
+        if mu.iter().any(|m| m.is_nan() || *m <= 0.0 || m.is_infinite()) {
+            return None;
         }
-        (Some((_, lambda)), Criterion::Determinant) => {
-            -lambda.iter().map(|li| (w + (1.0 - w) * li).ln()).sum::<f64>()
-        }
-        (None, Criterion::Trace) => {
-            (ia * w + ib * (1.0 - w)).try_inverse().map(|p| p.trace()).unwrap_or(f64::INFINITY)
-        }
-        (None, Criterion::Determinant) => {
-            let m = ia * w + ib * (1.0 - w);
-            let d = nalgebra::DMatrix::from_column_slice(N, N, m.as_slice()).determinant();
-            if d > 0.0 { -d.ln() } else { f64::INFINITY }
-        }
-    };
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    let g = 0.5 * (5f64.sqrt() - 1.0);
-    let mut x1 = hi - g * (hi - lo);
-    let mut x2 = lo + g * (hi - lo);
-    let (mut f1, mut f2) = (trace_at(x1), trace_at(x2));
-    // 40 golden-section steps narrow ω to 0.618⁴⁰ ≈ 4e-9.
-    for _ in 0..40 {
-        if f1 <= f2 {
-            hi = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = hi - g * (hi - lo);
-            f1 = trace_at(x1);
-        } else {
-            lo = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = lo + g * (hi - lo);
-            f2 = trace_at(x2);
-        }
+        let nu = mu.map(|m| 1.0 / m);
+        let m = la * q;
+        let weight = SVector::<f64, N>::from_fn(|i, _| m.column(i).norm_squared());
+        Some(Self { m, la, q, nu, weight })
     }
-    let mut w = 0.5 * (lo + hi);
-    // The optimum may sit at an end point (one estimate dominates).
-    for end in [0.0, 1.0] {
-        if trace_at(end) < trace_at(w) {
-            w = end;
+
+    /// dJ/dω and d²J/dω² of the criterion J at ω.
+    fn derivatives(&self, w: f64, criterion: Criterion) -> (f64, f64) {
+        let (mut d1, mut d2) = (0.0, 0.0);
+        for i in 0..N {
+            let s = 1.0 - self.nu[i];
+            let g = w + (1.0 - w) * self.nu[i];
+            match criterion {
+                // J = Σ cᵢ/gᵢ.
+                Criterion::Trace => {
+                    d1 -= self.weight[i] * s / (g * g);
+                    d2 += 2.0 * self.weight[i] * s * s / (g * g * g);
+                }
+                // J = −Σ ln gᵢ.
+                Criterion::Determinant => {
+                    d1 -= s / g;
+                    d2 += s * s / (g * g);
+                }
+            }
         }
+        (d1, d2)
     }
-    // A flat trace (e.g. equal covariances) leaves ω undetermined: take the symmetric weight.
-    let mid = trace_at(0.5);
-    if (trace_at(w) - mid).abs() <= 1e-12 * mid.abs() {
-        w = 0.5;
+
+    /// ω minimising the criterion on [0, 1]; 1/2 when it is flat (equal covariances).
+    fn optimal_omega(&self, criterion: Criterion) -> f64 {
+        if self.nu.iter().all(|n| (n - 1.0).abs() <= 1e-12) {
+            return 0.5;
+        }
+        let (d0, _) = self.derivatives(0.0, criterion);
+        let (d1, _) = self.derivatives(1.0, criterion);
+        if d0 >= 0.0 {
+            return 0.0;
+        }
+        if d1 <= 0.0 {
+            return 1.0;
+        }
+        // The derivative rises from d0 < 0 to d1 > 0: Newton from the secant's root, falling back to
+        // bisection whenever a step leaves the bracket.
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        let mut w = d0 / (d0 - d1);
+        for _ in 0..60 {
+            let (g, h) = self.derivatives(w, criterion);
+            if g < 0.0 {
+                lo = w;
+            } else {
+                hi = w;
+            }
+            let newton = if h > 0.0 { w - g / h } else { f64::NAN };
+            let next = if newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
+            if (next - w).abs() <= 1e-14 || hi - lo <= 1e-14 {
+                return next;
+            }
+            w = next;
+        }
+        w
     }
-    let info = ia * w + ib * (1.0 - w);
-    match info.try_inverse() {
-        Some(p) => (p * (ia * a * w + ib * b * (1.0 - w)), p, w),
-        None => (*a, *pa, 1.0),
+
+    /// The fused estimate and covariance at ω.
+    fn fused(
+        &self,
+        a: &SVector<f64, N>,
+        b: &SVector<f64, N>,
+        w: f64,
+    ) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)> {
+        // M⁻¹·v = Qᵀ·(La⁻¹·v).
+        let to_diag = |v: &SVector<f64, N>| self.la.solve_lower_triangular(v).map(|y| self.q.tr_mul(&y));
+        let (at, bt) = (to_diag(a)?, to_diag(b)?);
+        let g = self.nu.map(|n| w + (1.0 - w) * n);
+        let xt = SVector::<f64, N>::from_fn(|i, _| (w * at[i] + (1.0 - w) * self.nu[i] * bt[i]) / g[i]);
+        let scaled = SMatrix::<f64, N, N>::from_fn(|r, c| self.m[(r, c)] / g[c]);
+        let p = scaled * self.m.transpose();
+        let p = (p + p.transpose()) * 0.5;
+        let x = self.m * xt;
+        (x.iter().all(|v| v.is_finite()) && p.iter().all(|v| v.is_finite())).then_some((x, p))
+    }
+}
+
+/// Eigenvalues and eigenvectors (columns) of a symmetric matrix, with fixed-size storage for the
+/// 6×6 states of tracks (no heap) and dynamic storage otherwise (the static solver needs dimension
+/// bounds a generic `N` cannot state).
+fn symmetric_eigen<const N: usize>(k: &SMatrix<f64, N, N>) -> (SVector<f64, N>, SMatrix<f64, N, N>) {
+    if N == 6 {
+        let e = nalgebra::SymmetricEigen::new(nalgebra::Matrix6::from_column_slice(k.as_slice()));
+        (
+            SVector::from_column_slice(e.eigenvalues.as_slice()),
+            SMatrix::from_column_slice(e.eigenvectors.as_slice()),
+        )
+    } else {
+        let e = nalgebra::DMatrix::from_column_slice(N, N, k.as_slice()).symmetric_eigen();
+        (
+            SVector::from_column_slice(e.eigenvalues.as_slice()),
+            SMatrix::from_column_slice(e.eigenvectors.as_slice()),
+        )
     }
 }
 
@@ -183,5 +252,40 @@ mod tests {
         assert!((pci - p).norm() < 1e-9);
         let (_, pn) = fuse_independent(&Vector2::new(0.0, 0.0), &p, &Vector2::new(0.1, 0.0), &p).unwrap();
         assert!((pn - p * 0.5).norm() < 1e-9);
+    }
+
+    fn random_spd6(rng: &mut rand_chacha::ChaCha8Rng, scale: f64) -> nalgebra::Matrix6<f64> {
+        use rand::RngExt;
+        let l = nalgebra::Matrix6::from_fn(|_, _| rng.random_range(-1.0..1.0));
+        (l * l.transpose() + nalgebra::Matrix6::identity() * 0.05) * scale
+    }
+
+    #[test]
+    fn six_dimensional_fusion_matches_direct_inversion_and_a_dense_search_over_omega() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(31);
+        for trial in 0..40 {
+            let pa = random_spd6(&mut rng, 1.0 + trial as f64);
+            let pb = random_spd6(&mut rng, 1.0);
+            let a = nalgebra::Vector6::from_fn(|i, _| i as f64 - 2.0);
+            let b = nalgebra::Vector6::from_fn(|i, _| 1.0 - 0.5 * i as f64);
+            let (ia, ib) = (pa.try_inverse().unwrap(), pb.try_inverse().unwrap());
+            let direct = |w: f64| (ia * w + ib * (1.0 - w)).try_inverse().unwrap();
+            for criterion in [Criterion::Trace, Criterion::Determinant] {
+                let (x, p, w) = fuse_by(&a, &pa, &b, &pb, criterion);
+                let j = |w: f64| match criterion {
+                    Criterion::Trace => direct(w).trace(),
+                    Criterion::Determinant => direct(w).determinant(),
+                };
+                // The fused covariance and estimate are the textbook formulas at the returned ω.
+                let pd = direct(w);
+                assert!((p - pd).norm() <= 1e-9 * pd.norm(), "trial {trial}: {p} vs {pd}");
+                let xd = pd * (ia * a * w + ib * b * (1.0 - w));
+                assert!((x - xd).norm() <= 1e-8 * (1.0 + xd.norm()), "trial {trial}: {x} vs {xd}");
+                // No ω on a grid of 10,001 points does better.
+                let best = (0..=10_000).map(|k| j(k as f64 / 10_000.0)).fold(f64::INFINITY, f64::min);
+                assert!(j(w) <= best * (1.0 + 1e-12), "trial {trial}: J(ω = {w}) = {} > {best}", j(w));
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@
 //! assert!((w - 0.5).abs() < 1e-6 && (p[(0, 0)] - 1.6).abs() < 1e-6 && (x[0] - 0.2).abs() < 1e-6);
 //! ```
 
+pub mod association;
 pub mod covariance_intersection;
 pub mod messages;
 pub mod picture;

@@ -1,9 +1,9 @@
 //! A party's fused picture: its own confirmed tracks, with partner tracks associated to them and fused
 //! by covariance intersection; partner tracks with no local counterpart enter the picture on their own.
 
+use crate::association;
 use crate::messages::TrackReport;
 use crate::rules::FusionRule;
-use shieldnet_tracking::assignment::{FORBIDDEN, assign_with_dummies};
 use shieldnet_tracking::{Cov6, State6, Track, ekf};
 use std::collections::BTreeMap;
 
@@ -16,6 +16,9 @@ const CONTINUITY_BONUS: f64 = 4.0;
 
 /// Key of a partner track: (partner party, partner's track id).
 pub type PartnerKey = (String, u32);
+
+/// One partner party's tracks at the picture time: keys and predicted (state, covariance).
+type PartyTracks = (Vec<PartnerKey>, Vec<(State6, Cov6)>);
 
 /// The latest report of one partner track.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +61,7 @@ pub struct Fuser {
     pairing: BTreeMap<PartnerKey, u32>,
     next_partner_id: u32,
     rule: FusionRule,
+    pregate: bool,
 }
 
 impl Fuser {
@@ -73,7 +77,16 @@ impl Fuser {
             pairing: BTreeMap::new(),
             next_partner_id: PARTNER_ID_BASE,
             rule: FusionRule::default(),
+            pregate: true,
         }
+    }
+
+    /// The same fuser with (default) or without the spatial pre-gate of the association. Without it
+    /// every pair of tracks is tested and one dense assignment is solved: the same pairing, far
+    /// slower (kept as the benchmark's baseline and the tests' reference).
+    pub fn with_pregate(mut self, pregate: bool) -> Self {
+        self.pregate = pregate;
+        self
     }
 
     /// The same fuser fusing with `rule` (default: covariance intersection, ω by trace).
@@ -139,49 +152,33 @@ impl Fuser {
                 cov: *p,
             })
             .collect();
-        let parties: Vec<String> = {
-            let mut v: Vec<String> = self.partner.keys().map(|(p, _)| p.clone()).collect();
-            v.dedup();
-            v
-        };
+        let local_states: Vec<(State6, Cov6)> = local_now.iter().map(|(_, x, p)| (*x, *p)).collect();
+        // Partner tracks are keyed (party, id), so each party's tracks form one run of the map.
+        let mut by_party: Vec<PartyTracks> = Vec::new();
+        let mut last_party: Option<&str> = None;
+        for (key, pt) in &self.partner {
+            if last_party != Some(key.0.as_str()) {
+                by_party.push((Vec::new(), Vec::new()));
+                last_party = Some(key.0.as_str());
+            }
+            if let Some((keys, predicted)) = by_party.last_mut() {
+                keys.push(key.clone());
+                predicted.push(ekf::predict(&pt.state, &pt.cov, now_s - pt.time_s, q));
+            }
+        }
         let mut new_pairing = BTreeMap::new();
-        for party in parties {
-            let keys: Vec<PartnerKey> = self.partner.keys().filter(|(p, _)| *p == party).cloned().collect();
-            let predicted: Vec<(State6, Cov6)> = keys
-                .iter()
-                .map(|k| {
-                    let pt = &self.partner[k];
-                    ekf::predict(&pt.state, &pt.cov, now_s - pt.time_s, q)
-                })
-                .collect();
-            // Rows: partner tracks; columns: local tracks.
-            let cost: Vec<Vec<f64>> = keys
-                .iter()
-                .zip(&predicted)
-                .map(|(k, (xp, pp))| {
-                    local_now
-                        .iter()
-                        .map(|(id, xl, pl)| {
-                            let d = (xp - xl).fixed_rows::<3>(0).into_owned();
-                            let s = (pp + pl).fixed_view::<3, 3>(0, 0).into_owned();
-                            match s.try_inverse() {
-                                Some(si) => {
-                                    let d2 = (d.transpose() * si * d)[0];
-                                    if d2 > self.gate_chi2 {
-                                        FORBIDDEN
-                                    } else if self.pairing.get(k) == Some(id) {
-                                        d2 - CONTINUITY_BONUS
-                                    } else {
-                                        d2
-                                    }
-                                }
-                                None => FORBIDDEN,
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            let assignment = assign_with_dummies(&cost, &vec![self.gate_chi2; keys.len()]);
+        for (keys, predicted) in by_party {
+            // Rows: partner tracks; columns: local tracks. Spatially pre-gated, then assigned per
+            // connected component (`association`).
+            let pairing = &self.pairing;
+            let cost = |i: usize, j: usize, d2: f64| {
+                if pairing.get(&keys[i]) == Some(&local_now[j].0) { d2 - CONTINUITY_BONUS } else { d2 }
+            };
+            let assignment = if self.pregate {
+                association::assign_pregated(&predicted, &local_states, self.gate_chi2, cost)
+            } else {
+                association::assign_all_pairs(&predicted, &local_states, self.gate_chi2, cost)
+            };
             for ((key, (xp, pp)), col) in keys.iter().zip(&predicted).zip(assignment) {
                 match col {
                     Some(j) => {

@@ -1,0 +1,3 @@
+//! Test data shared by the integration tests (and the benchmark, through `#[path]`).
+
+pub mod theatre;
