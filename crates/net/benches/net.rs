@@ -69,7 +69,14 @@ fn step_frame(b: &PartyKeys, k: u64) -> Vec<u8> {
         let env = SignedEnvelope::sign(b, seq, t, m.encode()).unwrap();
         inbox.push(WireFrame::Signed(env.to_bytes()));
     }
-    frames::encode(&Body::Step(StepFrame { step: k, now_s: t, scans: vec![], inbox, outcomes: vec![] }))
+    frames::encode(&Body::Step(StepFrame {
+        step: k,
+        now_s: t,
+        scans: vec![],
+        angles: vec![],
+        inbox,
+        outcomes: vec![],
+    }))
 }
 
 fn throughput(c: &mut Criterion) {
@@ -86,7 +93,13 @@ fn throughput(c: &mut Criterion) {
             for f in &steps {
                 let Ok(Body::Step(sf)) = frames::decode(f) else { unreachable!() };
                 let inbox: Vec<Wire> = sf.inbox.iter().map(|w| w.to_wire().unwrap()).collect();
-                let out = n.step(NodeInput { now_s: sf.now_s, scans: &[], inbox: &inbox, outcomes: &[] });
+                let out = n.step(NodeInput {
+                    now_s: sf.now_s,
+                    scans: &[],
+                    angles: &[],
+                    inbox: &inbox,
+                    outcomes: &[],
+                });
                 black_box(out.picture.len());
             }
             assert_eq!(n.rejected_messages().values().sum::<u32>(), 0);
