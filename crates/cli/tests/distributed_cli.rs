@@ -111,7 +111,7 @@ mod distributed {
         keys(&dir, &["NATO", "RUS"]);
         let run = format!("kill{}", std::process::id());
         let (pw, pn, pr) = (port(), port(), port());
-        let mut world = Command::new(env!("CARGO_BIN_EXE_shieldnet"))
+        let world = Command::new(env!("CARGO_BIN_EXE_shieldnet"))
             .args(["world", "epaa-2015", "--json", "--run-id", &run, "--answer-timeout-s", "1"])
             .args(["--listen", &format!("127.0.0.1:{pw}")])
             .stdout(Stdio::piped())
@@ -126,15 +126,7 @@ mod distributed {
             &[topics::to_world(&run, "RUS")],
         )
         .unwrap();
-        let t0 = Instant::now();
-        loop {
-            assert!(t0.elapsed() < Duration::from_secs(60), "the run never reached step 100");
-            if let Ok(Some(r)) = spy.recv_timeout(Duration::from_millis(200))
-                && matches!(frames::decode(&r.payload), Ok(Body::StepDone { step, .. }) if step >= 100)
-            {
-                break;
-            }
-        }
+        wait_for_step(&spy, 100);
         rus.kill().unwrap();
         let _ = rus.wait();
         let out = world.wait_with_output().unwrap();
@@ -154,6 +146,96 @@ mod distributed {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The world's step answers from `party` seen by a spy peer: waits until step `n` is answered.
+    fn wait_for_step(spy: &ZenohTransport, n: u64) {
+        let t0 = Instant::now();
+        loop {
+            assert!(t0.elapsed() < Duration::from_secs(60), "the run never reached step {n}");
+            if let Ok(Some(r)) = spy.recv_timeout(Duration::from_millis(200))
+                && matches!(frames::decode(&r.payload), Ok(Body::StepDone { step, .. }) if step >= n)
+            {
+                return;
+            }
+        }
+    }
+
+    #[test]
+    fn a_node_that_restarts_mid_run_is_fed_again_and_works_on() {
+        let dir = temp_dir("restart");
+        keys(&dir, &["NATO", "RUS"]);
+        let run = format!("restart{}", std::process::id());
+        let (pw, pn, pr) = (port(), port(), port());
+        let world = Command::new(env!("CARGO_BIN_EXE_shieldnet"))
+            .args(["world", "epaa-2015", "--json", "--run-id", &run, "--answer-timeout-s", "1"])
+            .args(["--listen", &format!("127.0.0.1:{pw}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut nato = spawn_node(&dir, "NATO", &run, pn, &[pw, pr]);
+        let mut rus = spawn_node(&dir, "RUS", &run, pr, &[pw, pn]);
+        let spy = ZenohTransport::open(
+            &Endpoints { listen: vec![], connect: vec![format!("127.0.0.1:{pw}")] },
+            &[topics::to_world(&run, "NATO")],
+        )
+        .unwrap();
+        wait_for_step(&spy, 30);
+        rus.kill().unwrap();
+        let _ = rus.wait();
+        // The world marks RUS down after a second without an answer and goes on with NATO alone.
+        std::thread::sleep(Duration::from_millis(2_500));
+        let mut rus = spawn_node(&dir, "RUS", &run, pr, &[pw, pn]);
+        let out = world.wait_with_output().unwrap();
+        let _ = nato.wait();
+        let _ = rus.wait();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let events = v["events"].as_array().unwrap();
+        let at = |kind: &str| -> Vec<f64> {
+            events
+                .iter()
+                .filter(|e| e["kind"] == kind && e["party"] == "RUS")
+                .map(|e| e["t_s"].as_f64().unwrap())
+                .collect()
+        };
+        let (down, up) = (at("node_down"), at("node_up"));
+        assert_eq!((down.len(), up.len()), (1, 1), "{down:?} {up:?}");
+        assert!(up[0] > down[0]);
+        // Fed again after its return: the restarted RUS confirms tracks of its own radars' detections.
+        let confirmed_after = at("track_confirmed").into_iter().filter(|&t| t > up[0]).count();
+        assert!(confirmed_after > 0, "RUS formed no track after it came back at {} s", up[0]);
+        // And NATO, which kept running, engaged threats throughout.
+        assert!(events.iter().any(|e| e["kind"] == "interceptor_launched" && e["party"] == "NATO"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_real_time_run_follows_the_wall_clock_and_reports_every_threat() {
+        // The default scenario lasts 1,500 simulated seconds: at 150× it takes about 10 s of wall time.
+        let t0 = Instant::now();
+        let out =
+            shieldnet(&["run", "--distributed", "--realtime", "--rate", "150", "--json", "--seed", "2011"]);
+        let wall = t0.elapsed().as_secs_f64();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let duration = v["duration_s"].as_f64().unwrap();
+        assert!(
+            wall >= duration / 150.0 * 0.95,
+            "real time paced too fast: {wall} s for {duration} s at 150×"
+        );
+        let threats = v["threats"].as_array().unwrap();
+        assert_eq!(threats.len(), 10);
+        // Nodes answered in real time: both parties detected threats and NATO engaged some.
+        let events = v["events"].as_array().unwrap();
+        for party in ["NATO", "RUS"] {
+            assert!(
+                events.iter().any(|e| e["kind"] == "first_detection" && e["party"] == party),
+                "{party} detected nothing"
+            );
+        }
+        assert!(events.iter().any(|e| e["kind"] == "interceptor_launched"));
+    }
+
     fn rss_kib(pid: u32) -> u64 {
         let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         s.lines()
@@ -169,7 +251,7 @@ mod distributed {
         keys(&dir, &["NATO", "RUS"]);
         let run = format!("flood{}", std::process::id());
         let (pn, pw) = (port(), port());
-        let mut node = spawn_node(&dir, "NATO", &run, pn, &[]);
+        let node = spawn_node(&dir, "NATO", &run, pn, &[]);
         let world = ZenohTransport::open(
             &Endpoints { listen: vec![format!("127.0.0.1:{pw}")], connect: vec![format!("127.0.0.1:{pn}")] },
             &[topics::world_subscription(&run)],
@@ -221,7 +303,7 @@ mod distributed {
             }
             world.publish(&key, &junk).unwrap();
             sent += 1;
-            if sent % 200 == 0 {
+            if sent.is_multiple_of(200) {
                 let r = rss_kib(pid);
                 peak = peak.max(r);
                 if rss_at_2s == 0 && flood_start.elapsed() > Duration::from_secs(2) {

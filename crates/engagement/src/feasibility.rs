@@ -4,22 +4,23 @@
 //! [`ThreatAssessment::trajectory`](crate::threat::ThreatAssessment::trajectory)), the window of
 //! feasible intercepts: the earliest and latest intercept time at which an interceptor launched no
 //! earlier than a given time can meet the threat, with the launch time, intercept point and altitude.
-//! Each candidate time is checked by [`reach_at`] (impulse at mid-burn, Keplerian coast by Lambert,
+//! Each candidate time is checked by [`probe_at`] (impulse at mid-burn, Keplerian coast by Lambert,
 //! Earth-relative burnout speed limit, altitude band, ground range, no path through the Earth). An
 //! optional predicate on the intercept point restricts the window to a region (sector authority, M4).
 //!
-//! The window is searched on a grid of at most [`GRID_STEP_S`] refined by bisection to 0.5 s; if the
-//! feasible set is several disjoint intervals, only its first and last points are reported.
+//! The window is searched on a grid of at most [`GRID_STEP_S`], each end refined to 0.5 s by regula
+//! falsi on the feasibility margin ([`search_window`]); if the feasible set is several disjoint
+//! intervals, only its first and last points are reported.
 
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
 pub use shieldnet_flight::InterceptorKinematics;
 use shieldnet_flight::Trajectory;
-use shieldnet_flight::interceptor::{InterceptPoint, reach_at};
+use shieldnet_flight::interceptor::{InterceptPoint, probe_at, search_window};
 
 /// Largest spacing of the search grid over the threat's remaining flight, s.
 pub const GRID_STEP_S: f64 = 20.0;
-/// Bisection tolerance on the window's ends, s.
+/// Tolerance on the window's ends, s.
 const REFINE_TOL_S: f64 = 0.5;
 
 /// One feasible intercept.
@@ -94,39 +95,19 @@ pub fn window_where(
     {
         return None;
     }
-    let at = |t: f64| {
-        reach_at(threat, &site_ecef, kin, earliest_launch_s, rotation, t)
-            .filter(|p| admit(&p.pos_ecef))
-            .map(InterceptOpportunity::from)
+    let probe = |t: f64| {
+        probe_at(threat, &site_ecef, kin, earliest_launch_s, rotation, t)
+            .filter_map(|p| admit(&p.pos_ecef).then(|| InterceptOpportunity::from(p)))
     };
     let n = ((t1 - t0) / GRID_STEP_S).ceil().max(1.0) as usize;
-    let dt = (t1 - t0) / n as f64;
-    let grid: Vec<Option<InterceptOpportunity>> = (0..=n).map(|i| at(t0 + dt * i as f64)).collect();
-    let first = grid.iter().position(Option::is_some)?;
-    let last = grid.iter().rposition(Option::is_some)?;
-    let refine = |mut good: f64, mut bad: f64, mut best: InterceptOpportunity| {
-        while (good - bad).abs() > REFINE_TOL_S {
-            let mid = 0.5 * (good + bad);
-            match at(mid) {
-                Some(o) => {
-                    good = mid;
-                    best = o;
-                }
-                None => bad = mid,
-            }
-        }
-        best
-    };
-    let e = grid[first]?;
-    let earliest = if first == 0 { e } else { refine(e.intercept_time_s, t0 + dt * (first - 1) as f64, e) };
-    let l = grid[last]?;
-    let latest = if last == n { l } else { refine(l.intercept_time_s, t0 + dt * (last + 1) as f64, l) };
+    let (earliest, latest) = search_window(t0, t1, n, REFINE_TOL_S, probe)?;
     Some(EngagementWindow { earliest, latest })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shieldnet_flight::interceptor::reach_at;
     use shieldnet_flight::{BoostSpec, fly_threat, intercept_window};
 
     fn setup() -> (Trajectory, EarthRotation) {

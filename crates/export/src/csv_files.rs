@@ -41,6 +41,10 @@ pub fn write_run_dir(dir: &Path, report: &RunReport, record: &RunRecord) -> Resu
             record.audit_logs.iter().map(|(p, l)| (p.as_str(), l.as_slice())).collect();
         shieldnet_audit::write_dir_logs(dir, &logs, trust)
             .map_err(|e| ExportError { path: dir.to_path_buf(), source: e.into() })?;
+        if let Some(policy) = &record.audit_policy {
+            let path = dir.join(shieldnet_sim::policy_setup::POLICY_FILE_NAME);
+            std::fs::write(&path, policy.to_json()).map_err(|e| ExportError { path, source: e.into() })?;
+        }
     }
     // report.json: read back by `shieldnet export` and `shieldnet view` (see run_dir.rs).
     let path = dir.join("report.json");

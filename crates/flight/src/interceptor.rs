@@ -19,7 +19,7 @@
 //! - Drag on the interceptor, J2, divert and seeker limits are ignored; the threat's own trajectory
 //!   carries whatever physics it was flown with.
 //! - The window is found on a time grid of at most 90 s spacing (6 to 24 intervals) refined by
-//!   bisection to 0.5 s; feasible intervals shorter than the grid spacing can be missed, and if the feasible set
+//!   regula falsi (Illinois) on a feasibility margin to 0.5 s; feasible intervals shorter than the grid spacing can be missed, and if the feasible set
 //!   is several disjoint intervals only its first and last points are reported.
 
 use crate::lambert::{Way, lambert};
@@ -84,6 +84,39 @@ pub fn min_energy_time(r1: f64, r2: f64, c: f64) -> f64 {
     (am * am * am / GM).sqrt() * (PI - beta + beta.sin())
 }
 
+/// Scale turning a speed margin into metres (the other margins' unit) for the root finder, s.
+const SPEED_MARGIN_SCALE_S: f64 = 100.0;
+
+/// One intercept time tried: a signed margin, ≥ 0 exactly when the intercept is feasible, and the
+/// intercept itself when it is.
+///
+/// The margin is the binding constraint's slack in metres (speed slacks scaled by 100 s). It is
+/// continuous wherever one constraint decides feasibility, so the window's ends can be found by
+/// regula falsi rather than bisection; only its sign is relied on for correctness.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probe<P> {
+    /// Signed feasibility margin, m (≥ 0: feasible).
+    pub margin: f64,
+    /// The intercept when feasible.
+    pub point: Option<P>,
+}
+
+impl<P> Probe<P> {
+    fn infeasible(margin: f64) -> Self {
+        Self { margin: margin.min(-f64::MIN_POSITIVE), point: None }
+    }
+
+    /// The same probe with its point mapped (e.g. to a caller's own intercept type), made infeasible
+    /// (margin −1 m) where `admit` refuses the point.
+    pub fn filter_map<Q>(self, f: impl FnOnce(P) -> Option<Q>) -> Probe<Q> {
+        match self.point.map(f) {
+            Some(Some(q)) => Probe { margin: self.margin, point: Some(q) },
+            Some(None) => Probe::infeasible(-1.0),
+            None => Probe { margin: self.margin, point: None },
+        }
+    }
+}
+
 /// Whether the interceptor can meet the threat at time `t_i`; the intercept if so.
 pub fn reach_at(
     threat: &Trajectory,
@@ -93,27 +126,46 @@ pub fn reach_at(
     rotation: &EarthRotation,
     t_i: f64,
 ) -> Option<InterceptPoint> {
-    let model = EarthModel::full(*rotation);
-    let st = threat.state_at(t_i)?;
+    probe_at(threat, site, kin, decision_time_s, rotation, t_i).point
+}
+
+/// [`reach_at`] with the feasibility margin (see [`Probe`]): the constraints are checked cheapest
+/// first and the first one violated gives the (negative) margin.
+pub fn probe_at(
+    threat: &Trajectory,
+    site: &Ecef,
+    kin: &InterceptorKinematics,
+    decision_time_s: f64,
+    rotation: &EarthRotation,
+    t_i: f64,
+) -> Probe<InterceptPoint> {
+    let Some(st) = threat.state_at(t_i) else { return Probe::infeasible(-1.0) };
     let tau_max = t_i - decision_time_s;
     if tau_max < kin.burn_time_s {
-        return None;
+        // No time to burn out: the slack in time, at a nominal 1 km/s.
+        return Probe::infeasible((tau_max - kin.burn_time_s) * 1e3);
     }
+    let model = EarthModel::full(*rotation);
     let p = st.pos.0;
     let alt = model.altitude(&p);
-    if alt < kin.min_alt_m || alt > kin.max_alt_m {
-        return None;
+    let alt_margin = (alt - kin.min_alt_m).min(kin.max_alt_m - alt);
+    if alt_margin < 0.0 {
+        return Probe::infeasible(alt_margin);
     }
-    let p_ecef = rotation.eci_to_ecef(&st.pos, t_i);
-    let cosang = (p_ecef.0.dot(&site.0) / (p_ecef.0.norm() * site.0.norm())).clamp(-1.0, 1.0);
-    let ground = cosang.acos() * MEAN_RADIUS;
-    if ground > kin.max_range_m {
-        return None;
+    // Ground range from the angle between the site and the point, taken in the inertial frame at
+    // t_i (rotation keeps angles): compared through cosines, the arc cosine only for a kept point.
+    let site_eci = rotation.ecef_to_eci(site, t_i).0;
+    let cosang = (p.dot(&site_eci) / (p.norm() * site_eci.norm())).clamp(-1.0, 1.0);
+    let cos_max = (kin.max_range_m / MEAN_RADIUS).min(PI).cos();
+    if cosang < cos_max {
+        // Beyond the range limit: the arc excess, m.
+        return Probe::infeasible((kin.max_range_m - cosang.acos() * MEAN_RADIUS).min(-1.0));
     }
     let half_burn = 0.5 * kin.burn_time_s;
-    // Coast time: minimum-energy if there is time, else as long as possible.
+    // Coast time: minimum-energy if there is time, else as long as possible. The site's distance
+    // from the centre does not depend on the time; only the chord needs its inertial position.
     let r1_guess = rotation.ecef_to_eci(site, t_i - tau_max + half_burn).0;
-    let t_me = min_energy_time(r1_guess.norm(), p.norm(), (p - r1_guess).norm());
+    let t_me = min_energy_time(site.0.norm(), p.norm(), (p - r1_guess).norm());
     let coast = t_me.min(tau_max - half_burn).max(1.0);
     let t_impulse = t_i - coast;
     let r1 = rotation.ecef_to_eci(site, t_impulse);
@@ -122,26 +174,114 @@ pub fn reach_at(
     // (a = s/2) inertial speed, and the site's own rotation gives at most |ω×r1| of it.
     let (n1, n2, chord) = (r1.0.norm(), p.norm(), (p - r1.0).norm());
     let v_me = (GM * (2.0 / n1 - 4.0 / (n1 + n2 + chord))).max(0.0).sqrt();
-    if v_me - w.cross(&r1.0).norm() > kin.burnout_speed_m_s {
-        return None;
+    let bound_margin = kin.burnout_speed_m_s - (v_me - w.cross(&r1.0).norm());
+    if bound_margin < 0.0 {
+        return Probe::infeasible(bound_margin * SPEED_MARGIN_SCALE_S);
     }
-    let arc = lambert(&r1, &st.pos, coast, Way::Short, GM).ok()?;
+    let Ok(arc) = lambert(&r1, &st.pos, coast, Way::Short, GM) else { return Probe::infeasible(-1.0) };
     let rel = arc.v1.0 - w.cross(&r1.0);
     let speed = rel.norm();
-    if speed > kin.burnout_speed_m_s || rel.dot(&r1.0) <= 0.0 {
-        return None;
+    // Speed slack, and the climb: the arc must leave the site going up.
+    let margin = (kin.burnout_speed_m_s - speed).min(rel.dot(&r1.0) / n1) * SPEED_MARGIN_SCALE_S;
+    if !(margin > 0.0) {
+        return Probe::infeasible(margin);
     }
-    Some(InterceptPoint {
+    let margin = margin.min(alt_margin);
+    let point = InterceptPoint {
         t_s: t_i,
         pos: st.pos,
-        pos_ecef: p_ecef,
+        pos_ecef: rotation.eci_to_ecef(&st.pos, t_i),
         altitude_m: alt,
-        ground_range_m: ground,
+        ground_range_m: cosang.acos() * MEAN_RADIUS,
         launch_time_s: t_impulse - half_burn,
         fly_out_time_s: coast + half_burn,
         required_speed_m_s: speed,
         closing_speed_m_s: (arc.v2.0 - st.vel.0).norm(),
-    })
+    };
+    Probe { margin: margin.min((kin.max_range_m - point.ground_range_m).max(0.0)), point: Some(point) }
+}
+
+/// The first and last feasible points of `probe` over [t0, t1]: probed on a grid of `n` intervals
+/// (scanning in from both ends), each end then refined to `tol_s` by the Illinois variant of regula
+/// falsi on the margin, which keeps the end bracketed (always correct) and converges much faster
+/// than bisection where the margin is smooth. None when no grid point is feasible; feasible
+/// intervals shorter than the grid spacing can be missed, and of several disjoint intervals only
+/// the first and last points are reported.
+pub fn search_window<P: Copy>(
+    t0: f64,
+    t1: f64,
+    n: usize,
+    tol_s: f64,
+    probe: impl Fn(f64) -> Probe<P>,
+) -> Option<(P, P)> {
+    let n = n.max(1);
+    let dt = (t1 - t0) / n as f64;
+    let time = |i: usize| if i == n { t1 } else { t0 + dt * i as f64 };
+    // Scan from `from` towards `to` for the first feasible grid point, remembering the margin of
+    // the infeasible point just before it (the other side of the bracket).
+    let scan = |indices: &mut dyn Iterator<Item = usize>| {
+        let mut before: Option<(usize, f64)> = None;
+        for i in indices {
+            let pr = probe(time(i));
+            match pr.point {
+                Some(p) => return Some((i, pr.margin, p, before)),
+                None => before = Some((i, pr.margin)),
+            }
+        }
+        None
+    };
+    let (first, m_first, p_first, before_first) = scan(&mut (0..=n))?;
+    let (last, m_last, p_last, after_last) = scan(&mut (first..=n).rev())?;
+    let earliest = match before_first {
+        None => p_first,
+        Some((i, bad)) => refine_end((time(first), m_first, p_first), (time(i), bad), tol_s, &probe),
+    };
+    let latest = match after_last {
+        None => p_last,
+        Some((i, bad)) => refine_end((time(last), m_last, p_last), (time(i), bad), tol_s, &probe),
+    };
+    Some((earliest, latest))
+}
+
+/// Narrows the bracket between a feasible time `good` and an infeasible one `bad` to `tol_s`;
+/// returns the feasible point nearest the boundary.
+fn refine_end<P: Copy>(
+    good: (f64, f64, P),
+    bad: (f64, f64),
+    tol_s: f64,
+    probe: &impl Fn(f64) -> Probe<P>,
+) -> P {
+    let (mut tg, mut fg, mut best) = good;
+    let (mut tb, mut fb) = bad;
+    // Which end was kept last time (+1 good, −1 bad): the Illinois halving of a stagnant end.
+    let mut kept = 0i8;
+    while (tg - tb).abs() > tol_s {
+        let width = (tg - tb).abs();
+        let secant = if fg > fb { tb + (tg - tb) * (-fb) / (fg - fb) } else { 0.5 * (tg + tb) };
+        // Stay a little inside the bracket, so that a step always shrinks it, and close it from
+        // the far side once the estimate is good.
+        let (lo, hi) = (tg.min(tb), tg.max(tb));
+        let inset = (0.45 * tol_s).min(0.25 * width);
+        let t = if secant.is_finite() { secant.clamp(lo + inset, hi - inset) } else { 0.5 * (lo + hi) };
+        let pr = probe(t);
+        match pr.point {
+            Some(p) => {
+                (tg, fg, best) = (t, pr.margin.max(0.0), p);
+                if kept == 1 {
+                    fb *= 0.5;
+                }
+                kept = 1;
+            }
+            None => {
+                (tb, fb) = (t, pr.margin.min(-f64::MIN_POSITIVE));
+                if kept == -1 {
+                    fg *= 0.5;
+                }
+                kept = -1;
+            }
+        }
+    }
+    best
 }
 
 /// The earliest and latest feasible intercepts of `threat` by an interceptor at `site` launched no
@@ -160,26 +300,8 @@ pub fn intercept_window(
         return None;
     }
     let n = (((t1 - t0) / 90.0).ceil() as usize).clamp(6, 24);
-    let dt = (t1 - t0) / n as f64;
-    let at = |t: f64| reach_at(threat, site, kin, decision_time_s, rotation, t);
-    // Only the first and last feasible grid points matter: scan in from both ends.
-    let (first, e) = (0..=n).find_map(|i| at(t0 + dt * i as f64).map(|p| (i, p)))?;
-    let (last, l) = (first..=n).rev().find_map(|i| at(t0 + dt * i as f64).map(|p| (i, p)))?;
-    let refine = |mut good: f64, mut bad: f64, mut best: InterceptPoint| {
-        while (good - bad).abs() > 0.5 {
-            let mid = 0.5 * (good + bad);
-            match at(mid) {
-                Some(p) => {
-                    good = mid;
-                    best = p;
-                }
-                None => bad = mid,
-            }
-        }
-        best
-    };
-    let earliest = if first == 0 { e } else { refine(e.t_s, t0 + dt * (first - 1) as f64, e) };
-    let latest = if last == n { l } else { refine(l.t_s, t0 + dt * (last + 1) as f64, l) };
+    let probe = |t: f64| probe_at(threat, site, kin, decision_time_s, rotation, t);
+    let (earliest, latest) = search_window(t0, t1, n, 0.5, probe)?;
     Some(InterceptWindow { earliest, latest })
 }
 
@@ -240,6 +362,55 @@ mod tests {
         if let Some(l) = late {
             assert!(l.earliest.t_s >= wf.earliest.t_s);
         }
+    }
+
+    /// The window's ends agree with a brute-force scan at 0.05 s: the reported ends are feasible and
+    /// every time more than 0.5 s outside them (up to the scan's reach) is not.
+    #[test]
+    fn window_ends_match_a_fine_scan() {
+        let (tr, rot) = threat();
+        let site = Geodetic::from_degrees(44.08, 24.41, 0.0).to_ecef();
+        for speed in [3_500.0, 4_000.0, 4_500.0] {
+            let kin = InterceptorKinematics {
+                burnout_speed_m_s: speed,
+                burn_time_s: 40.0,
+                max_range_m: 1_500e3,
+                min_alt_m: 70e3,
+                max_alt_m: 1_500e3,
+            };
+            let w = intercept_window(&tr, &site, &kin, 60.0, &rot).expect("window");
+            let ok = |t: f64| reach_at(&tr, &site, &kin, 60.0, &rot, t).is_some();
+            assert!(ok(w.earliest.t_s) && ok(w.latest.t_s));
+            let scan: Vec<f64> = (0..=2_000).map(|i| w.earliest.t_s - 100.0 + 0.05 * i as f64).collect();
+            let first = scan.iter().copied().find(|&t| ok(t)).expect("feasible");
+            assert!((first - w.earliest.t_s).abs() <= 0.5 + 0.05, "{speed}: {first} vs {}", w.earliest.t_s);
+            let scan: Vec<f64> = (0..=2_000).map(|i| w.latest.t_s + 100.0 - 0.05 * i as f64).collect();
+            let last = scan.iter().copied().find(|&t| ok(t)).expect("feasible");
+            assert!((last - w.latest.t_s).abs() <= 0.5 + 0.05, "{speed}: {last} vs {}", w.latest.t_s);
+        }
+    }
+
+    /// Regula falsi brackets the ends of a known feasible set, also where the margin jumps.
+    #[test]
+    fn search_window_finds_known_ends() {
+        // Feasible on [123.4, 456.7]: a smooth margin, and one that is only a sign.
+        let smooth = |t: f64| {
+            let m = (t - 123.4).min(456.7 - t) * (1.0 + 0.01 * t);
+            Probe { margin: if m >= 0.0 { m } else { m.min(-1e-300) }, point: (m >= 0.0).then_some(t) }
+        };
+        let sign = |t: f64| {
+            let ok = (123.4..=456.7).contains(&t);
+            Probe { margin: if ok { 1.0 } else { -1e6 }, point: ok.then_some(t) }
+        };
+        for (name, (e, l)) in [
+            ("smooth", search_window(0.0, 1_000.0, 12, 0.5, smooth).unwrap()),
+            ("sign", search_window(0.0, 1_000.0, 12, 0.5, sign).unwrap()),
+        ] {
+            assert!(e >= 123.4 && e - 123.4 <= 0.5, "{name}: {e}");
+            assert!(l <= 456.7 && 456.7 - l <= 0.5, "{name}: {l}");
+        }
+        let never = |_t: f64| Probe::<f64> { margin: -1.0, point: None };
+        assert!(search_window(0.0, 1_000.0, 12, 0.5, never).is_none());
     }
 
     #[test]

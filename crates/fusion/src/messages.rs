@@ -44,11 +44,16 @@ pub enum Body {
     KillAssessment(KillAssessment),
     /// Warning of a ballistic-missile launch seen by the sender's sensors (cooperation mode M1 and up).
     LaunchNotice(LaunchNotice),
+    /// A signed checkpoint of the sender's audit log (its RFC 6962 Merkle root over every entry so
+    /// far), in the audit crate's checkpoint byte encoding (`shieldnet_audit::Checkpoint::to_bytes`,
+    /// documented in docs/messages.md). The receiver logs it, so that the sender cannot later rewrite
+    /// its history without the receiver's log showing it.
+    AuditCheckpoint(Vec<u8>),
 }
 
 impl Body {
     /// The body's kind as written on the wire (`"TrackReport"`, `"TrackReports"`, `"Engagement"`,
-    /// `"KillAssessment"`, `"LaunchNotice"`): used to count messages by kind.
+    /// `"KillAssessment"`, `"LaunchNotice"`, `"AuditCheckpoint"`): used to count messages by kind.
     pub fn kind(&self) -> &'static str {
         match self {
             Body::TrackReport(_) => "TrackReport",
@@ -56,6 +61,7 @@ impl Body {
             Body::Engagement(_) => "Engagement",
             Body::KillAssessment(_) => "KillAssessment",
             Body::LaunchNotice(_) => "LaunchNotice",
+            Body::AuditCheckpoint(_) => "AuditCheckpoint",
         }
     }
 }

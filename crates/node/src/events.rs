@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use shieldnet_audit::SignedEnvelope;
-use shieldnet_earth::Ecef;
+use shieldnet_earth::{Ecef, Geodetic};
 use shieldnet_fusion::{FusedTrack, Message};
 use shieldnet_sensors::Scan;
 
@@ -107,6 +107,10 @@ pub enum NodeEvent {
         launch_time_s: f64,
         /// Predicted intercept time, s.
         intercept_time_s: f64,
+        /// Predicted impact point of the threat (from the threat assessment), for policy checks.
+        predicted_impact: Geodetic,
+        /// Planned intercept point, for policy checks.
+        intercept_point: Geodetic,
     },
     /// A plan was withdrawn.
     EngagementCancelled {

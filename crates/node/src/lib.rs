@@ -16,6 +16,7 @@ pub mod degrade;
 pub mod events;
 pub mod launch_warning;
 pub mod party_node;
+pub mod policy;
 
 pub use battle::BattleConfig;
 pub use config::{AuditSetup, NodeConfig, Policy, ShareFilter, ShareTo};

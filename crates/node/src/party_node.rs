@@ -3,7 +3,7 @@
 use crate::config::NodeConfig;
 use crate::events::{AimUpdate, LaunchOrder, NodeEvent, NodeInput, NodeOutput, Outgoing, Wire};
 use nalgebra::Vector3;
-use shieldnet_audit::{LogBuilder, LogConfig, ReplayGuard, SignedEnvelope};
+use shieldnet_audit::{Checkpoint, LogBuilder, LogConfig, ReplayGuard, SignedEnvelope};
 use shieldnet_earth::Ecef;
 use shieldnet_engagement::battle::{PlanContext, plan as plan_battle};
 use shieldnet_engagement::coordination::{Claim, precedes};
@@ -103,6 +103,8 @@ pub struct PartyNode {
     warnings: Vec<(String, shieldnet_fusion::LaunchNotice, f64)>,
     /// Noise stream per outgoing agreement (precision degradation).
     share_rngs: Vec<rand_chacha::ChaCha8Rng>,
+    /// Tree size of the last audit checkpoint sent to partners.
+    checkpoint_sent_size: u64,
 }
 
 impl PartyNode {
@@ -140,6 +142,7 @@ impl PartyNode {
             notices: Default::default(),
             warnings: Vec::new(),
             share_rngs,
+            checkpoint_sent_size: 0,
         }
     }
 
@@ -169,6 +172,46 @@ impl PartyNode {
         if let Some(a) = &mut self.audit
             && a.log.record_decision(now, event).is_err()
         {
+            self.audit_failures += 1;
+        }
+    }
+
+    /// Sends the audit log's latest checkpoint, if it is new, to every partner this party shares
+    /// anything with (so each holds the other's signed history).
+    fn send_new_checkpoint(&mut self, now: f64, out: &mut NodeOutput) {
+        let Some(a) = &self.audit else { return };
+        let Some(cp) = a.log.latest_checkpoint() else { return };
+        if self.checkpoint_sent_size >= cp.tree_size {
+            return;
+        }
+        self.checkpoint_sent_size = cp.tree_size;
+        let bytes = cp.to_bytes();
+        let targets: Vec<String> = self
+            .cfg
+            .share
+            .iter()
+            .filter(|s| s.tracks || s.engagements || s.launch_notices)
+            .map(|s| s.to.clone())
+            .collect();
+        for to in targets {
+            let message = self.next_message(now, Body::AuditCheckpoint(bytes.clone()));
+            let wire = self.wire(&to, message, now);
+            out.outgoing.push(Outgoing { to, wire });
+        }
+    }
+
+    /// Logs a partner's checkpoint if it is well formed, names its sender and verifies under the
+    /// sender's trusted key; otherwise counts it as rejected.
+    fn log_partner_checkpoint(&mut self, sender: &str, bytes: &[u8], now: f64) {
+        let Some(a) = &mut self.audit else { return };
+        let cp = match Checkpoint::from_bytes(bytes) {
+            Ok(cp) if cp.party == sender && cp.verify(&a.setup.trust).is_ok() => cp,
+            _ => {
+                self.reject("bad checkpoint");
+                return;
+            }
+        };
+        if a.log.record_partner_checkpoint(now, &cp).is_err() {
             self.audit_failures += 1;
         }
     }
@@ -307,6 +350,7 @@ impl PartyNode {
         for d in &decisions {
             self.record_decision(now, d);
         }
+        self.send_new_checkpoint(now, &mut out);
         out.picture = picture;
         out
     }
@@ -362,6 +406,7 @@ impl PartyNode {
                     }
                 }
                 Body::LaunchNotice(n) => self.warnings.push((m.sender.clone(), n.clone(), now)),
+                Body::AuditCheckpoint(bytes) => self.log_partner_checkpoint(&m.sender, bytes, now),
                 Body::KillAssessment(k) => {
                     self.partner_claims.remove(&(m.sender.clone(), k.engagement_id));
                     if k.killed {
@@ -670,7 +715,8 @@ impl PartyNode {
         };
         let shots = plan_battle(&candidates, &available, &ctx).shots;
         for shot in shots {
-            let Some(Assessed { sources, threat, .. }) = assessed.iter().find(|a| a.track == shot.track_id)
+            let Some(Assessed { sources, threat, assessment, .. }) =
+                assessed.iter().find(|a| a.track == shot.track_id)
             else {
                 continue;
             };
@@ -692,6 +738,8 @@ impl PartyNode {
                 battery: self.batteries[battery].id.clone(),
                 launch_time_s: e.launch_time_s,
                 intercept_time_s: e.intercept_time_s,
+                predicted_impact: assessment.impact,
+                intercept_point: shot.opportunity.point.to_geodetic(),
             });
             let body = Body::Engagement(announcement(&e, &self.batteries, EngagementStatus::Planned));
             self.engagements.push(e);

@@ -15,6 +15,7 @@ pub mod early_warning;
 pub mod host;
 pub mod independence;
 pub mod party_metrics;
+pub mod policy_setup;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -135,6 +135,9 @@ pub struct RunRecord {
     /// The parties' public keys, for verifying the audit logs.
     #[serde(skip)]
     pub audit_trust: Option<shieldnet_audit::TrustStore>,
+    /// The scenario's policy rules, written beside the audit logs for `audit verify` (when the run
+    /// authenticated its messages and the scenario states rules).
+    pub audit_policy: Option<shieldnet_node::policy::PolicySet>,
     /// Truth samples.
     pub truth: Vec<TruthRow>,
     /// Detections.

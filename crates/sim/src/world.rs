@@ -685,6 +685,7 @@ impl<'a> World<'a> {
                     battery,
                     launch_time_s,
                     intercept_time_s,
+                    ..
                 } => (
                     "engagement_planned",
                     format!("engagement {engagement}"),
@@ -862,6 +863,9 @@ impl<'a> World<'a> {
                 }
             }
             rec.audit_trust = self.s.nodes.first().and_then(|n| n.audit.as_ref()).map(|a| a.trust.clone());
+            if rec.audit_trust.is_some() && !self.scn.policies.is_empty() {
+                rec.audit_policy = Some(crate::policy_setup::policy_set(self.scn));
+            }
         }
         let report = RunReport {
             scenario: self.scn.scenario.name.clone(),

@@ -1125,3 +1125,28 @@ fn files_missing_a_line_give_located_errors() {
     // Most lines are required; the optional ones fall back to defaults.
     assert!(errors > lines.len() / 2, "only {errors} of {} deletions were rejected", lines.len());
 }
+
+#[test]
+fn policy_rules_name_a_known_rule_party_and_own_assets() {
+    let with = |block: &str| format!("{BASE}\n{block}\n");
+    let ok =
+        with("[[policy]]\nrule = \"impact_in_defended_area\"\nparty = \"NATO\"\nassets = [\"bucharest\"]");
+    assert!(load_str(&ok, "s").is_ok());
+    let text = with("[[policy]]\nrule = \"fly_anywhere\"\nparty = \"NATO\"");
+    let e = load_err(&text);
+    let p = problem(&e, "policy[0].rule");
+    assert_eq!(p.line(), Some(line_of(&text, "rule = \"fly_anywhere\"")));
+    assert!(p.to_string().contains("expected one of: impact_in_defended_area, no_intercept_over"), "{p}");
+    // An asset of another party cannot be part of NATO's defended area.
+    let text =
+        with("[[policy]]\nrule = \"impact_in_defended_area\"\nparty = \"NATO\"\nassets = [\"krasnodar\"]");
+    let e = load_err(&text);
+    assert!(problem(&e, "policy[0].assets[0]").to_string().contains("known assets: bucharest"));
+    // A region needs a polygon, on the globe.
+    let text = with(
+        "[[policy]]\nrule = \"no_intercept_over\"\nparty = \"NATO\"\nvertices = [[10.0, 20.0], [95.0, 20.0]]",
+    );
+    let e = load_err(&text);
+    assert!(problem(&e, "policy[0].vertices").to_string().contains("at least 3"));
+    problem(&e, "policy[0].vertices[1][0]");
+}

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use shieldnet_audit::{DecodedEntry, TRUST_FILE_NAME, TrustStore, decode_log, read_dir_logs, verify_logs};
+use shieldnet_node::policy::{POLICY_FILE_NAME, PolicySet};
 
 /// Arguments of `shieldnet audit`.
 #[derive(Debug, Args)]
@@ -26,6 +27,10 @@ pub enum AuditCommand {
         /// wrote itself: a real verifier must use keys obtained independently of the logs.
         #[arg(long)]
         keys: Option<PathBuf>,
+        /// Policy rules to check every decision against (`policy.json` format). Defaults to
+        /// DIR/policy.json when the run wrote one (its scenario stated `[[policy]]` rules).
+        #[arg(long)]
+        policy: Option<PathBuf>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -43,7 +48,9 @@ pub enum AuditCommand {
 /// Runs an audit subcommand and returns the exit code.
 pub fn run(args: AuditArgs) -> i32 {
     match args.command {
-        AuditCommand::Verify { dir, keys, json } => verify(&dir, keys.as_deref(), json),
+        AuditCommand::Verify { dir, keys, policy, json } => {
+            verify(&dir, keys.as_deref(), policy.as_deref(), json)
+        }
         AuditCommand::Show { dir, party } => show(&dir, party.as_deref()),
     }
 }
@@ -64,7 +71,30 @@ fn load_trust(dir: &Path, keys: Option<&Path>) -> Result<TrustStore, String> {
     TrustStore::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn verify(dir: &Path, keys: Option<&Path>, json: bool) -> i32 {
+/// The policy rules: `--policy FILE`, else DIR/policy.json if present, else none.
+fn load_policy(dir: &Path, policy: Option<&Path>) -> Result<PolicySet, String> {
+    let path = match policy {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = dir.join(POLICY_FILE_NAME);
+            if !p.exists() {
+                return Ok(PolicySet::new(Vec::new()));
+            }
+            p
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    PolicySet::from_json(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn verify(dir: &Path, keys: Option<&Path>, policy: Option<&Path>, json: bool) -> i32 {
+    let policy = match load_policy(dir, policy) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot read the policy rules: {e}");
+            return 2;
+        }
+    };
     let trust = match load_trust(dir, keys) {
         Ok(t) => t,
         Err(e) => {
@@ -80,7 +110,7 @@ fn verify(dir: &Path, keys: Option<&Path>, json: bool) -> i32 {
         }
     };
     let refs: Vec<(&str, &[u8])> = logs.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
-    let report = verify_logs(&refs, &trust, &[]);
+    let report = verify_logs(&refs, &trust, &policy.checks());
     if json {
         let v = serde_json::json!({ "ok": report.is_ok(), "report": report });
         match serde_json::to_string_pretty(&v) {
@@ -100,6 +130,11 @@ fn verify(dir: &Path, keys: Option<&Path>, json: bool) -> i32 {
             }
             state.push(format!("{} sent, {} received, {} decisions", p.sent, p.received, p.decisions));
             println!("{}: {}", p.party, state.join(", "));
+        }
+        if !policy.rules.is_empty() {
+            let names: Vec<String> =
+                policy.rules.iter().map(|r| format!("{} ({})", r.name(), r.party())).collect();
+            println!("policy: {} rule(s) checked over every decision: {}", names.len(), names.join(", "));
         }
         if report.is_ok() {
             println!("OK: {} logs, {} entries, no findings", report.parties.len(), report.total_entries());

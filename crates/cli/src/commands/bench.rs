@@ -6,8 +6,8 @@
 use clap::Args;
 use shieldnet_earth::{EarthRotation, Geodetic};
 use shieldnet_flight::coast::CoastOptions;
-use shieldnet_flight::missile::{Boost, FlightPlan, fly};
-use shieldnet_flight::{BoostSpec, EarthModel, fly_threat};
+use shieldnet_flight::missile::{Boost, FlightPlan, Missile, fly};
+use shieldnet_flight::{BoostSpec, EarthModel, InterceptorKinematics, fly_threat, intercept_window};
 use shieldnet_sim::scenario::load_builtin;
 use shieldnet_sim::{RunOptions, run};
 use std::hint::black_box;
@@ -112,7 +112,37 @@ pub fn execute(args: BenchArgs) -> i32 {
             black_box(fly(&icbm_launch, &icbm_aim, 0.0, &Boost::None, &icbm_plan).ok());
         }
     }) / icbm_batch as f64;
+    // The interceptor-reach query, as in the criterion benchmark `intercept_window`: an
+    // SM-3-like interceptor at Deveselu against an Iran–Germany IRBM.
+    let irbm = Missile::preset("irbm").ok_or("no preset irbm".to_string()).and_then(|m| {
+        let (from, to) = (Geodetic::from_degrees(35.0, 51.0, 0.0), Geodetic::from_degrees(50.0, 10.0, 0.0));
+        fly(&from, &to, 0.0, &Boost::Staged(m), &icbm_plan).map_err(|e| e.to_string())
+    });
+    let reach_site = Geodetic::from_degrees(44.08, 24.41, 0.0).to_ecef();
+    let kin = InterceptorKinematics {
+        burnout_speed_m_s: 4_500.0,
+        burn_time_s: 40.0,
+        max_range_m: 1_500e3,
+        min_alt_m: 70e3,
+        max_alt_m: 1_500e3,
+    };
+    let reach_batch = 1_000;
+    let reach = match &irbm {
+        Ok(f) => {
+            let rot = icbm_plan.model.rotation;
+            median_seconds(args.repeat, || {
+                for _ in 0..reach_batch {
+                    black_box(intercept_window(&f.trajectory, &reach_site, &kin, 60.0, &rot));
+                }
+            }) / reach_batch as f64
+        }
+        Err(e) => {
+            eprintln!("error: the benchmark's IRBM did not fly: {e}");
+            return 1;
+        }
+    };
     let cases: Vec<(&str, f64)> = vec![
+        ("interceptor reach query (intercept window)", reach),
         ("ICBM trajectory (full model, 8,000 km, 1 km)", icbm),
         (
             "threat trajectory (fly_threat, 2,000 km)",
@@ -136,8 +166,9 @@ pub fn execute(args: BenchArgs) -> i32 {
     println!("baseline (20,000 RK4 two-body steps): {:.3} ms", base * 1e3);
     println!("{:<48} {:>12} {:>14}", "measurement", "median", "× baseline");
     for (name, t) in cases {
-        println!("{name:<48} {:>9.3} ms {:>14.1}", t * 1e3, t / base);
+        println!("{name:<48} {:>9.3} ms {:>14.4}", t * 1e3, t / base);
     }
     println!("ICBM trajectories per second on one core: {:.0}", 1.0 / icbm);
+    println!("interceptor reach query: {:.1} µs", reach * 1e6);
     0
 }

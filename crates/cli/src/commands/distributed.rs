@@ -378,7 +378,7 @@ mod with_zenoh {
             world.arg("--json");
         }
         if args.realtime {
-            world.arg("--realtime");
+            world.arg("--realtime").arg("--rate").arg(args.rate.to_string());
         }
         if let Some(out) = &args.out {
             world.arg("--out").arg(out);

@@ -28,6 +28,9 @@ pub struct RunArgs {
     /// wait for each other; results are not reproducible).
     #[arg(long, requires = "distributed")]
     pub realtime: bool,
+    /// With --realtime: simulated seconds per wall-clock second.
+    #[arg(long, default_value_t = 1.0, requires = "realtime")]
+    pub rate: f64,
 }
 
 /// Runs the command; returns the exit code.

@@ -54,6 +54,31 @@ pub struct Scenario {
     /// Firing doctrine of every battle manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doctrine: Option<DoctrineSettings>,
+    /// Rules the parties agreed on, checked by `shieldnet audit verify` over the signed record.
+    #[serde(rename = "policy", default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyRuleSpec>,
+}
+
+/// `[[policy]]`: a rule over one party's engagement decisions, written with the run's audit logs
+/// (`policy.json`) and checked by `shieldnet audit verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRuleSpec {
+    /// `impact_in_defended_area` (engage only threats whose predicted impact is in the party's
+    /// defended area) or `no_intercept_over` (no planned intercept over a region).
+    pub rule: String,
+    /// The party bound by the rule.
+    pub party: String,
+    /// `impact_in_defended_area`: ids of the party's `[[defended_asset]]`s whose footprints form the
+    /// defended area (default: all of the party's assets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Vec<String>>,
+    /// `no_intercept_over`: the region's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `no_intercept_over`: polygon of `[latitude, longitude]` vertices, degrees (at least three).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vertices: Vec<[f64; 2]>,
 }
 
 /// `[[sector]]`: a geographic sector whose owner alone engages threats over it in mode M4 (authority
