@@ -287,6 +287,7 @@ mod distributed {
                 step: n,
                 now_s: n as f64,
                 scans: vec![],
+                angles: vec![],
                 inbox: vec![],
                 outcomes: vec![],
             }))

@@ -69,7 +69,14 @@ fn step_frame(b: &PartyKeys, k: u64) -> Vec<u8> {
         let env = SignedEnvelope::sign(b, seq, t, m.encode()).unwrap();
         inbox.push(WireFrame::Signed(env.to_bytes()));
     }
-    frames::encode(&Body::Step(StepFrame { step: k, now_s: t, scans: vec![], inbox, outcomes: vec![] }))
+    frames::encode(&Body::Step(StepFrame {
+        step: k,
+        now_s: t,
+        scans: vec![],
+        angles: vec![],
+        inbox,
+        outcomes: vec![],
+    }))
 }
 
 /// CPU time used by the calling thread, s (Linux), so the figure holds on a loaded machine.
@@ -87,7 +94,8 @@ fn feed(trust: &TrustStore, keys: &PartyKeys, steps: &[Vec<u8>]) -> usize {
     for f in steps {
         let Ok(Body::Step(sf)) = frames::decode(f) else { unreachable!() };
         let inbox: Vec<Wire> = sf.inbox.iter().map(|w| w.to_wire().unwrap()).collect();
-        let out = n.step(NodeInput { now_s: sf.now_s, scans: &[], inbox: &inbox, outcomes: &[] });
+        let out =
+            n.step(NodeInput { now_s: sf.now_s, scans: &[], angles: &[], inbox: &inbox, outcomes: &[] });
         black_box(out.picture.len());
     }
     assert_eq!(n.rejected_messages().values().sum::<u32>(), 0);

@@ -76,6 +76,9 @@ pub struct StepFrame {
     pub now_s: f64,
     /// The node's own radars' looks.
     pub scans: Vec<Scan>,
+    /// The node's own infrared satellites' line-of-sight reports.
+    #[serde(default)]
+    pub angles: Vec<shieldnet_tracking::angle_tracking::AngleReport>,
     /// Partner messages delivered this step (lockstep mode; empty in real-time mode).
     pub inbox: Vec<WireFrame>,
     /// Outcomes of the node's own engagements.
@@ -268,6 +271,7 @@ mod tests {
             step: 3,
             now_s: 0.1 + 0.2,
             scans: vec![],
+            angles: vec![],
             inbox: vec![WireFrame::Signed(vec![0, 1, 255])],
             outcomes: vec![EngagementOutcome { engagement_id: 9, killed: true }],
         };

@@ -131,6 +131,7 @@ pub fn serve_node<T: Transport>(
                 let mut out = node.step(NodeInput {
                     now_s: sf.now_s,
                     scans: &sf.scans,
+                    angles: &sf.angles,
                     inbox: &inbox,
                     outcomes: &sf.outcomes,
                 });

@@ -301,6 +301,7 @@ impl<T: Transport> NodeHost for RemoteNodes<T> {
                     step: self.step,
                     now_s: input.now_s,
                     scans: input.scans.to_vec(),
+                    angles: input.angles.to_vec(),
                     inbox: if realtime {
                         Vec::new()
                     } else {

@@ -121,6 +121,7 @@ fn bad_frames(b: &PartyKeys) -> Vec<(String, Vec<u8>)> {
             step: 2 + i as u64,
             now_s: NOW,
             scans: vec![],
+            angles: vec![],
             inbox: vec![WireFrame::Signed(good[..cut].to_vec())],
             outcomes: vec![],
         };
@@ -160,7 +161,7 @@ fn recv_reply(world: &MemoryEndpoint) -> Body {
 }
 
 fn step(world: &MemoryEndpoint, key: &str, n: u64, inbox: Vec<WireFrame>) -> Body {
-    let sf = StepFrame { step: n, now_s: NOW, scans: vec![], inbox, outcomes: vec![] };
+    let sf = StepFrame { step: n, now_s: NOW, scans: vec![], angles: vec![], inbox, outcomes: vec![] };
     world.publish(key, &frames::encode(&Body::Step(sf))).unwrap();
     recv_reply(world)
 }

@@ -22,6 +22,9 @@ pub struct NodeInput<'a> {
     pub now_s: f64,
     /// Own radars' looks since the previous step, in time order.
     pub scans: &'a [Scan],
+    /// Own infrared satellites' line-of-sight reports delivered since the previous step (processed
+    /// before the looks: they were observed earlier, a latency ago).
+    pub angles: &'a [shieldnet_tracking::angle_tracking::AngleReport],
     /// Messages delivered since the previous step, in delivery order (untrusted: checked by the node).
     pub inbox: &'a [Wire],
     /// Kill assessments of own engagements that became known.

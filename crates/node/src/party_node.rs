@@ -311,6 +311,11 @@ impl PartyNode {
                 self.announce(body, now, &mut out);
             }
         }
+        if !input.angles.is_empty() {
+            let r = self.tracker.process_angles(input.angles);
+            out.events.extend(r.confirmed.into_iter().map(|track| NodeEvent::TrackConfirmed { track }));
+            out.events.extend(r.deleted.into_iter().map(|track| NodeEvent::TrackDeleted { track }));
+        }
         for scan in input.scans {
             let Some(radar) = self.cfg.radars.iter().find(|r| r.index == scan.radar) else { continue };
             let r = self.tracker.process_scan(scan, radar);

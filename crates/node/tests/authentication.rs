@@ -64,7 +64,7 @@ fn forged_replayed_stale_unsigned_and_malformed_messages_are_rejected_and_counte
     let mismatched = signed(&b, &message("C", 5, 100.0));
     let garbage = Wire::Signed(SignedEnvelope::sign(&b, 6, 100.0, b"not a message".to_vec()).unwrap());
     let inbox = vec![good.clone(), good, forged, untrusted, stale, unsigned, mismatched, garbage];
-    n.step(NodeInput { now_s: 101.0, scans: &[], inbox: &inbox, outcomes: &[] });
+    n.step(NodeInput { now_s: 101.0, scans: &[], angles: &[], inbox: &inbox, outcomes: &[] });
     let rejected = n.rejected_messages();
     let total: u32 = rejected.values().sum();
     // Everything but the first copy of the good message is rejected.

@@ -11,7 +11,6 @@ use shieldnet_engagement::planner::BatteryState;
 use shieldnet_flight::{BoostSpec, Trajectory, fly_threat};
 use shieldnet_node::{NodeConfig, Policy, ShareFilter, ShareTo};
 use shieldnet_sensors::{Radar, RadarSpec};
-use shieldnet_tracking::TrackerConfig;
 
 /// One threat missile with its flown trajectory.
 #[derive(Debug, Clone)]
@@ -272,14 +271,6 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
     let max_latency = agreements.iter().map(|a| a.latency_s + a.jitter_s).fold(0.0, f64::max);
     let max_interval = agreements.iter().map(|a| a.interval_s).fold(0.0, f64::max);
     let dt = scn.scenario.time_step_s;
-    let t = &scn.tracking;
-    let tracker = TrackerConfig {
-        confirm_m: t.confirm_m,
-        confirm_n: t.confirm_n,
-        delete_after_misses: t.delete_after_misses,
-        accel_noise_m2_s3: t.accel_noise_m2_s3,
-        ..TrackerConfig::default()
-    };
     let nodes = (0..parties.len() as u32)
         .map(|p| NodeConfig {
             party_index: p,
@@ -304,7 +295,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                 })
                 .collect(),
             policy,
-            tracker: tracker.clone(),
+            tracker: crate::tracker_setup::tracker_config(&scn.tracking, &parties[p as usize]),
             fusion: fusion_rule(&scn.parties[p as usize]),
             decision_interval_s: 4.0f64.max(dt),
             coordination_hold_s: max_latency + 2.0 * dt,

@@ -17,6 +17,7 @@ use crate::rng::stream;
 use rand_chacha::ChaCha8Rng;
 use shieldnet_earth::Ecef;
 use shieldnet_sensors::{Cue, IrDetection, IrSatellite, IrTarget, Radar};
+use shieldnet_tracking::angle_tracking::AngleReport;
 use shieldnet_tracking::angles::{self, Ray};
 
 /// Largest miss distance between two lines of sight that are paired, in σ·range units.
@@ -77,6 +78,18 @@ impl EarlyWarning {
     /// Whether there is anything to do.
     pub fn is_empty(&self) -> bool {
         self.satellites.is_empty()
+    }
+
+    /// The tracker's form of an arrived report (satellite position, angles, noise).
+    pub fn report(&self, a: &Arrival) -> AngleReport {
+        let origin = self.satellites[a.detection.satellite as usize].frame.origin;
+        AngleReport {
+            time_s: a.detection.time_s,
+            sensor: a.detection.satellite,
+            origin: [origin.x, origin.y, origin.z],
+            angles: a.detection.angles,
+            sigma_rad: a.detection.sigma_rad,
+        }
     }
 
     /// Every satellite's looks in (t0, t]; `targets_at(t)` lists the threats flying at t.

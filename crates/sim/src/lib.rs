@@ -21,6 +21,7 @@ pub mod rng;
 pub mod scenario;
 pub mod sharing_metrics;
 pub mod track_mode;
+pub mod tracker_setup;
 pub mod world;
 
 pub use host::{HostEvent, LocalNodes, NodeFinish, NodeHost, ReceivedNotice};

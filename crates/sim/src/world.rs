@@ -272,7 +272,7 @@ impl<'a> World<'a> {
             let t = step as f64 * dt;
             self.resolve_intercepts(t, &mut pk_rng);
             self.resolve_impacts(t);
-            self.infrared(t0, t);
+            let angles = self.infrared(t0, t);
             let scans = self.look(t0, t, &mut radar_rngs);
             let inboxes = self.deliver(t);
             let outcomes: Vec<Vec<EngagementOutcome>> = (0..self.party_count)
@@ -285,7 +285,13 @@ impl<'a> World<'a> {
                 })
                 .collect();
             let inputs: Vec<NodeInput> = (0..self.party_count)
-                .map(|p| NodeInput { now_s: t, scans: &scans[p], inbox: &inboxes[p], outcomes: &outcomes[p] })
+                .map(|p| NodeInput {
+                    now_s: t,
+                    scans: &scans[p],
+                    angles: &angles[p],
+                    inbox: &inboxes[p],
+                    outcomes: &outcomes[p],
+                })
                 .collect();
             let outputs = self.nodes.step_all(&inputs);
             for e in self.nodes.take_events() {
@@ -412,10 +418,12 @@ impl<'a> World<'a> {
     }
 
     /// Infrared early warning over (t0, t]: satellite looks at the boosting threats, reports arriving
-    /// by t (first report of each threat per party logged as `ir_warning`), cues for the radars.
-    fn infrared(&mut self, t0: f64, t: f64) {
+    /// by t (first report of each threat per party logged as `ir_warning`), cues for the radars; returns
+    /// each party's reports for its tracker.
+    fn infrared(&mut self, t0: f64, t: f64) -> Vec<Vec<shieldnet_tracking::angle_tracking::AngleReport>> {
+        let mut reports = vec![Vec::new(); self.party_count];
         if self.early_warning.is_empty() {
-            return;
+            return reports;
         }
         let mut ew = std::mem::take(&mut self.early_warning);
         ew.observe(t0, t, |lt| {
@@ -428,6 +436,7 @@ impl<'a> World<'a> {
                 .collect()
         });
         for a in ew.deliver(t) {
+            reports[a.party as usize].push(ew.report(&a));
             let Some(j) = a.detection.truth else { continue };
             let (p, j) = (a.party as usize, j as usize);
             if !self.first_ir[p][j] {
@@ -440,6 +449,7 @@ impl<'a> World<'a> {
             }
         }
         self.early_warning = ew;
+        reports
     }
 
     /// Per-party tracking metrics every `party_metrics::INTERVAL_S`: own confirmed tracks, predicted

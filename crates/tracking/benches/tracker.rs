@@ -1,11 +1,13 @@
 //! Tracking benchmark: 1,000 ballistic objects seen by 10 radars for 600 simulated seconds (every
 //! radar all-round, 2 s revisit, Pd 0.9, 2 false alarms per look). Detections are generated before
-//! timing; only `Tracker::process_scan` is timed. Prints simulated seconds per wall second for the
-//! whole run (one party holding all 10 radars, EKF + GNN, the default), then lets criterion time a
-//! 60-s slice.
+//! timing; only `Tracker::process_scan` is timed. Prints simulated seconds per CPU second for the
+//! whole run (one party holding all 10 radars, EKF + GNN, the default gating: automatic), then the
+//! same run with all-pairs gating and with the range window, checks that all three end with the
+//! same tracks and prints the speed-up ratios, then lets criterion time a 60-s slice with each gate.
 //!
 //! ```text
 //! cargo bench -p shieldnet-tracking --bench tracker
+//! SHIELDNET_TRACKER_GATE=Auto valgrind --tool=callgrind target/release/deps/tracker-* --bench
 //! ```
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -13,6 +15,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shieldnet_earth::{Ecef, Geodetic, Vec3};
 use shieldnet_sensors::{Radar, RadarSpec, Scan};
+use shieldnet_tracking::gating::GateIndex;
 use shieldnet_tracking::metrics::{Siap, ospa};
 use shieldnet_tracking::{State6, Tracker, TrackerConfig, motion};
 use std::time::Instant;
@@ -75,8 +78,19 @@ fn scenario() -> (Vec<Radar>, Vec<Scan>, Vec<Vec3>) {
     (radars, scans, alive)
 }
 
-fn run(radars: &[Radar], scans: &[Scan]) -> Tracker {
-    let mut tracker = Tracker::new(TrackerConfig::default());
+/// CPU time of this thread, s (Linux `/proc/thread-self/stat`, 100 ticks per second), so the ratios
+/// below hold on a loaded machine; wall time where that file is missing.
+fn cpu_s(wall_start: Instant) -> f64 {
+    let ticks = std::fs::read_to_string("/proc/thread-self/stat").ok().and_then(|s| {
+        let rest = &s[s.rfind(')')? + 1..];
+        let mut f = rest.split_whitespace().skip(11);
+        Some(f.next()?.parse::<f64>().ok()? + f.next()?.parse::<f64>().ok()?)
+    });
+    ticks.map_or_else(|| wall_start.elapsed().as_secs_f64(), |t| t / 100.0)
+}
+
+fn run(radars: &[Radar], scans: &[Scan], gate_index: GateIndex) -> Tracker {
+    let mut tracker = Tracker::new(TrackerConfig { gate_index, ..TrackerConfig::default() });
     for s in scans {
         tracker.process_scan(s, &radars[s.radar as usize]);
     }
@@ -85,10 +99,21 @@ fn run(radars: &[Radar], scans: &[Scan]) -> Tracker {
 
 fn bench(c: &mut Criterion) {
     let (radars, scans, alive) = scenario();
+    // For instruction counts (`valgrind --tool=callgrind`, load-independent): one full run with the
+    // gate named in SHIELDNET_TRACKER_GATE (`none`: scenario only) and stop.
+    if let Ok(name) = std::env::var("SHIELDNET_TRACKER_GATE") {
+        let all = [GateIndex::Auto, GateIndex::AllPairs, GateIndex::RangeWindow, GateIndex::KdTree];
+        if let Some(g) = all.into_iter().find(|g| format!("{g:?}") == name) {
+            std::hint::black_box(run(&radars, &scans, g));
+        }
+        return;
+    }
     let detections: usize = scans.iter().map(|s| s.detections.len()).sum();
     let start = Instant::now();
-    let tracker = run(&radars, &scans);
+    let cpu0 = cpu_s(start);
+    let tracker = run(&radars, &scans, GateIndex::Auto);
     let wall = start.elapsed().as_secs_f64();
+    let cpu = cpu_s(start) - cpu0;
     let confirmed: Vec<Vec3> =
         tracker.tracks().iter().filter(|t| t.is_confirmed()).map(|t| t.position().0).collect();
     let mut siap = Siap::new(1_000.0);
@@ -104,14 +129,32 @@ fn bench(c: &mut Criterion) {
     );
     let confirmed = confirmed.len();
     eprintln!(
-        "{OBJECTS} objects, {RADARS} radars, {DURATION_S} s: {} looks, {detections} detections, {confirmed} confirmed tracks at the end; tracking took {wall:.2} s wall = {:.1} simulated s per wall s",
+        "{OBJECTS} objects, {RADARS} radars, {DURATION_S} s: {} looks, {detections} detections, {confirmed} confirmed tracks at the end; tracking took {wall:.2} s wall, {cpu:.2} s CPU = {:.1} simulated s per CPU s",
         scans.len(),
-        DURATION_S / wall
+        DURATION_S / cpu
     );
+    // The same run with the other candidate searches: identical tracks, different time.
+    for other in [GateIndex::AllPairs, GateIndex::RangeWindow] {
+        let start = Instant::now();
+        let c0 = cpu_s(start);
+        let t = run(&radars, &scans, other);
+        let (w, c) = (start.elapsed().as_secs_f64(), cpu_s(start) - c0);
+        assert_eq!(t.tracks(), tracker.tracks(), "{other:?} gating changed the tracks");
+        eprintln!(
+            "same run, {other:?} gating: {w:.2} s wall, {c:.2} s CPU = {:.1} simulated s per CPU s; automatic gating is {:.2}x faster in CPU time ({:.2}x in wall time)",
+            DURATION_S / c,
+            c / cpu,
+            w / wall
+        );
+    }
     let slice: Vec<Scan> = scans.iter().filter(|s| s.time_s <= 60.0).cloned().collect();
     let mut g = c.benchmark_group("tracker");
     g.sample_size(10);
-    g.bench_function("1000 objects x 10 radars, first 60 s", |b| b.iter(|| run(&radars, &slice)));
+    for gate in [GateIndex::Auto, GateIndex::RangeWindow, GateIndex::AllPairs] {
+        g.bench_function(format!("1000 objects x 10 radars, first 60 s, {gate:?} gating"), |b| {
+            b.iter(|| run(&radars, &slice, gate))
+        });
+    }
     g.finish();
 }
 

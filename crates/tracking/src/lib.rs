@@ -21,10 +21,12 @@
 //! assert_eq!(solve_min(&cost), Some(vec![1, 0]));
 //! ```
 
+pub mod angle_tracking;
 pub mod angles;
 pub mod assignment;
 pub mod ekf;
 pub mod filter;
+pub mod gating;
 pub mod imm;
 pub mod jpda;
 pub mod measurement;

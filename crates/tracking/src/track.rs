@@ -50,6 +50,20 @@ pub struct Track {
     /// Track score: log-likelihood ratio of target versus false alarm (see [`crate::sprt`]).
     #[serde(default)]
     pub score: f64,
+    /// The estimate right after the latest update, so a late report observed since can be applied
+    /// by predicting from it again (see [`crate::angle_tracking`]).
+    #[serde(skip)]
+    pub(crate) anchor: Option<Anchor>,
+}
+
+/// A track's estimate at its latest update.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Anchor {
+    pub(crate) time_s: f64,
+    pub(crate) state: State6,
+    pub(crate) cov: Cov6,
+    pub(crate) noise_scale: f64,
+    pub(crate) imm: Option<Box<crate::imm::ImmState>>,
 }
 
 fn unit_scale() -> f64 {
@@ -80,6 +94,36 @@ impl Track {
     /// Whether the track is confirmed.
     pub fn is_confirmed(&self) -> bool {
         self.status == TrackStatus::Confirmed
+    }
+
+    /// Remembers the current estimate as the latest update.
+    pub(crate) fn set_anchor(&mut self) {
+        self.anchor = Some(Anchor {
+            time_s: self.time_s,
+            state: self.state,
+            cov: self.cov,
+            noise_scale: self.noise_scale,
+            imm: self.imm.clone(),
+        });
+    }
+
+    /// Goes back to the latest update if it is not later than `time_s` (the estimate since was only
+    /// predicted); returns whether the track is now at or before `time_s`.
+    pub(crate) fn back_to_anchor(&mut self, time_s: f64) -> bool {
+        if self.time_s <= time_s {
+            return true;
+        }
+        match &self.anchor {
+            Some(a) if a.time_s <= time_s => {
+                self.time_s = a.time_s;
+                self.state = a.state;
+                self.cov = a.cov;
+                self.noise_scale = a.noise_scale;
+                self.imm = a.imm.clone();
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Records a look that did (`hit`) or did not see the track, keeping the last `window` looks.

@@ -2,6 +2,7 @@
 
 use crate::assignment::{FORBIDDEN, assign_with_dummies};
 use crate::filter::{self, Estimator, Innovation};
+use crate::gating::{self, GateIndex};
 use crate::imm::{ImmConfig, ImmState};
 use crate::measurement::{self, Meas3};
 use crate::sprt::{self, Sprt};
@@ -25,6 +26,8 @@ pub struct TrackerConfig {
     pub accel_noise_m2_s3: f64,
     /// Gate on the squared Mahalanobis distance (χ² with 3 degrees of freedom; 16.27 = 99.9 %).
     pub gate_chi2: f64,
+    /// Candidate search of the gate (the accepted pairs do not depend on it).
+    pub gate_index: GateIndex,
     /// Standard deviation of each velocity component of a new track, m/s.
     pub init_velocity_sigma_m_s: f64,
     /// RMS position standard deviation beyond which a track is dropped, m.
@@ -82,6 +85,7 @@ impl Default for TrackerConfig {
             delete_after_misses: 4,
             accel_noise_m2_s3: 25.0,
             gate_chi2: 16.27,
+            gate_index: GateIndex::Auto,
             init_velocity_sigma_m_s: 3_000.0,
             max_position_sigma_m: 50_000.0,
             manoeuvre_nis: 11.34,
@@ -114,15 +118,17 @@ pub struct ScanOutcome {
 /// A multi-target tracker fed with one party's radar looks in time order.
 #[derive(Debug, Clone)]
 pub struct Tracker {
-    cfg: TrackerConfig,
-    tracks: Vec<Track>,
-    next_id: u32,
+    pub(crate) cfg: TrackerConfig,
+    pub(crate) tracks: Vec<Track>,
+    pub(crate) next_id: u32,
+    /// Triangulated infrared fixes waiting for a second instant (see [`crate::angle_tracking`]).
+    pub(crate) fixes: Vec<crate::angle_tracking::Fix>,
 }
 
 impl Tracker {
     /// An empty tracker.
     pub fn new(cfg: TrackerConfig) -> Self {
-        Self { cfg, tracks: Vec::new(), next_id: 1 }
+        Self { cfg, tracks: Vec::new(), next_id: 1, fixes: Vec::new() }
     }
 
     /// Live tracks (tentative and confirmed), in creation order.
@@ -139,22 +145,8 @@ impl Tracker {
     pub fn process_scan(&mut self, scan: &Scan, radar: &Radar) -> ScanOutcome {
         let mut out = ScanOutcome::default();
         let cfg = &self.cfg;
-        let q = cfg.accel_noise_m2_s3;
         for t in &mut self.tracks {
-            let dt = scan.time_s - t.time_s;
-            if dt > 0.0 {
-                match (&mut t.imm, &cfg.imm) {
-                    (Some(imm), Some(icfg)) => {
-                        imm.predict(dt, q, icfg, cfg.estimator, &cfg.ukf);
-                        (t.state, t.cov) = imm.combined();
-                    }
-                    _ => {
-                        (t.state, t.cov) =
-                            filter::predict(cfg.estimator, &t.state, &t.cov, dt, q * t.noise_scale, &cfg.ukf);
-                    }
-                }
-                t.time_s = scan.time_s;
-            }
+            predict_track(t, scan.time_s, cfg);
         }
         let meas: Vec<(Meas3, nalgebra::Matrix3<f64>)> = scan
             .detections
@@ -174,7 +166,7 @@ impl Tracker {
             .iter()
             .map(|t| filter::project_in(cfg.estimator, &t.state, &t.cov, &frame, &cfg.ukf))
             .collect();
-        let gated = gate(&projections, &meas, cfg.gate_chi2);
+        let gated = gating::gate(cfg.gate_index, &projections, &meas, cfg.gate_chi2);
         let dummy: Vec<f64> = gated
             .iter()
             .map(|row| {
@@ -260,17 +252,14 @@ impl Tracker {
                     }
                     used[j] = true;
                     t.updates += 1;
+                    t.set_anchor();
                     t.record_look(true, window);
                     if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
                         t.score +=
                             sprt::hit_increment(cfg.assumed_pd, cfg.clutter_density, inn.log_likelihood());
                     }
                     out.associations.push((t.id, j));
-                    let confirm = match cfg.confirmation {
-                        Confirmation::MOfN => t.hits_in_window() >= cfg.confirm_m,
-                        Confirmation::Sprt => cfg.sprt.decide(t.score) == sprt::Decision::Confirm,
-                    };
-                    if t.status == TrackStatus::Tentative && confirm {
+                    if t.status == TrackStatus::Tentative && confirms(t, cfg) {
                         t.status = TrackStatus::Confirmed;
                         t.confirmed_s = Some(scan.time_s);
                         out.confirmed.push(t.id);
@@ -301,32 +290,7 @@ impl Tracker {
                 continue;
             }
             let (p, pc) = measurement::to_ecef_with_covariance(&d.measured, &d.sigma, &scan.site);
-            let mut cov = Cov6::zeros();
-            cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&pc);
-            let sv = self.cfg.init_velocity_sigma_m_s.powi(2);
-            for k in 3..6 {
-                cov[(k, k)] = sv;
-            }
-            let mut t = Track {
-                id: self.next_id,
-                time_s: scan.time_s,
-                state: State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0),
-                cov,
-                status: TrackStatus::Tentative,
-                started_s: scan.time_s,
-                confirmed_s: None,
-                updates: 1,
-                consecutive_misses: 0,
-                history: 0,
-                looks: 0,
-                noise_scale: 1.0,
-                imm: None,
-                score: 0.0,
-            };
-            if let Some(icfg) = &self.cfg.imm {
-                t.imm = Some(Box::new(ImmState::new(&t.state, &t.cov, icfg)));
-            }
-            t.record_look(true, window);
+            let t = new_track(self.next_id, scan.time_s, &p, &pc, 1, &self.cfg);
             self.next_id += 1;
             out.started.push(t.id);
             self.tracks.push(t);
@@ -335,7 +299,90 @@ impl Tracker {
     }
 }
 
-fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
+/// Predicts a track to `time_s` if that is later than its time of validity.
+pub(crate) fn predict_track(t: &mut Track, time_s: f64, cfg: &TrackerConfig) {
+    let dt = time_s - t.time_s;
+    if dt <= 0.0 {
+        return;
+    }
+    let q = cfg.accel_noise_m2_s3;
+    match (&mut t.imm, &cfg.imm) {
+        (Some(imm), Some(icfg)) => {
+            imm.predict(dt, q, icfg, cfg.estimator, &cfg.ukf);
+            (t.state, t.cov) = imm.combined();
+        }
+        _ => {
+            (t.state, t.cov) =
+                filter::predict(cfg.estimator, &t.state, &t.cov, dt, q * t.noise_scale, &cfg.ukf);
+        }
+    }
+    t.time_s = time_s;
+}
+
+/// Whether a tentative track is confirmed by its latest hit.
+pub(crate) fn confirms(t: &Track, cfg: &TrackerConfig) -> bool {
+    match cfg.confirmation {
+        Confirmation::MOfN => t.hits_in_window() >= cfg.confirm_m,
+        Confirmation::Sprt => cfg.sprt.decide(t.score) == sprt::Decision::Confirm,
+    }
+}
+
+/// A new tentative track at `time_s` with position `p`, position covariance `pc` and the configured
+/// velocity uncertainty, counting `hits` detections.
+pub(crate) fn new_track(
+    id: u32,
+    time_s: f64,
+    p: &nalgebra::Vector3<f64>,
+    pc: &nalgebra::Matrix3<f64>,
+    hits: u32,
+    cfg: &TrackerConfig,
+) -> Track {
+    let mut cov = Cov6::zeros();
+    cov.fixed_view_mut::<3, 3>(0, 0).copy_from(pc);
+    let sv = cfg.init_velocity_sigma_m_s.powi(2);
+    for k in 3..6 {
+        cov[(k, k)] = sv;
+    }
+    new_track_with(id, time_s, &State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0), &cov, hits, cfg)
+}
+
+/// A new tentative track at `time_s` with state `x` and covariance `cov`, counting `hits` detections.
+pub(crate) fn new_track_with(
+    id: u32,
+    time_s: f64,
+    x: &State6,
+    cov: &Cov6,
+    hits: u32,
+    cfg: &TrackerConfig,
+) -> Track {
+    let mut t = Track {
+        id,
+        time_s,
+        state: *x,
+        cov: *cov,
+        status: TrackStatus::Tentative,
+        started_s: time_s,
+        confirmed_s: None,
+        updates: hits,
+        consecutive_misses: 0,
+        history: 0,
+        looks: 0,
+        noise_scale: 1.0,
+        imm: None,
+        score: 0.0,
+        anchor: None,
+    };
+    if let Some(icfg) = &cfg.imm {
+        t.imm = Some(Box::new(ImmState::new(&t.state, &t.cov, icfg)));
+    }
+    t.set_anchor();
+    for _ in 0..hits {
+        t.record_look(true, cfg.confirm_n);
+    }
+    t
+}
+
+pub(crate) fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
     if t.position_sigma_m() > cfg.max_position_sigma_m || !t.state.iter().all(|v| v.is_finite()) {
         return false;
     }
@@ -372,46 +419,6 @@ fn jpda_betas(gated: &[Vec<(usize, Innovation)>], nd: usize, cfg: &TrackerConfig
         .collect();
     let miss = vec![1.0 - cfg.assumed_pd * pg; gated.len()];
     crate::jpda::probabilities(&g, &miss)
-}
-
-/// In-gate (detection, innovation) pairs of every track. Detections are sorted by range; for each
-/// track only those inside the box |ν_k| ≤ √(gate·S_kk) on every axis (a necessary condition for
-/// νᵀS⁻¹ν ≤ gate) get a full innovation, so the cost grows with the number of near pairs rather
-/// than with tracks × detections.
-fn gate(
-    projections: &[filter::Projection],
-    meas: &[(Meas3, nalgebra::Matrix3<f64>)],
-    gate_chi2: f64,
-) -> Vec<Vec<(usize, Innovation)>> {
-    let mut order: Vec<usize> = (0..meas.len()).collect();
-    order.sort_by(|&a, &b| meas[a].0[0].total_cmp(&meas[b].0[0]).then(a.cmp(&b)));
-    let ranges: Vec<f64> = order.iter().map(|&j| meas[j].0[0]).collect();
-    let mut rmax = [0.0f64; 3];
-    for (_, r) in meas {
-        for (k, v) in rmax.iter_mut().enumerate() {
-            *v = v.max(r[(k, k)]);
-        }
-    }
-    projections
-        .iter()
-        .map(|proj| {
-            let w: [f64; 3] = std::array::from_fn(|k| (gate_chi2 * (proj.pzz[(k, k)] + rmax[k])).sqrt());
-            let lo = ranges.partition_point(|&r| r < proj.z[0] - w[0]);
-            let hi = ranges.partition_point(|&r| r <= proj.z[0] + w[0]);
-            let mut row: Vec<(usize, Innovation)> = order[lo..hi]
-                .iter()
-                .filter(|&&j| {
-                    let z = &meas[j].0;
-                    shieldnet_sensors::radar::wrap_pi(z[1] - proj.z[1]).abs() <= w[1]
-                        && (z[2] - proj.z[2]).abs() <= w[2]
-                })
-                .filter_map(|&j| proj.innovation(&meas[j].0, &meas[j].1).map(|inn| (j, inn)))
-                .filter(|(_, inn)| inn.d2 <= gate_chi2)
-                .collect();
-            row.sort_by_key(|(j, _)| *j);
-            row
-        })
-        .collect()
 }
 
 /// GNN over the gate graph: each connected component of tracks and detections is an independent

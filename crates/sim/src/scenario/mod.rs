@@ -75,6 +75,7 @@ mod error;
 mod locate;
 pub mod schema;
 mod schema_sensors;
+mod schema_tracking;
 mod validate;
 
 pub use builtin::{builtin_description, builtin_names, builtin_source};

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use super::schema_sensors::{IrSatellite, RadarDetection};
+use super::schema_tracking::is_default;
+pub use super::schema_tracking::{
+    AssociatorChoice, ConfirmationChoice, FilterChoice, MotionChoice, PartyTracking, ResolvedTracking,
+};
 
 /// A whole scenario as written in a `.toml` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -397,11 +401,49 @@ pub struct TrackingSettings {
     pub delete_after_misses: u32,
     /// Process noise: white acceleration spectral density, m²/s³.
     pub accel_noise_m2_s3: f64,
+    /// Filter of every party's tracker: `"ekf"` (default) or `"ukf"`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub filter: FilterChoice,
+    /// Motion model: `"ballistic"` (default), `"imm"` (boost/ballistic) or `"imm_reentry"`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub motion: MotionChoice,
+    /// Associator: `"gnn"` (default) or `"jpda"`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub associator: AssociatorChoice,
+    /// Confirmation: `"m_of_n"` (default) or `"sprt"`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub confirmation: ConfirmationChoice,
+    /// `[tracking.party.ID]`: overrides for one party's tracker, by party id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub party: BTreeMap<String, PartyTracking>,
+}
+
+impl TrackingSettings {
+    /// The choices in force for party `id` (its overrides over the defaults of `[tracking]`).
+    pub fn for_party(&self, id: &str) -> ResolvedTracking {
+        let o = self.party.get(id).copied().unwrap_or_default();
+        ResolvedTracking {
+            filter: o.filter.unwrap_or(self.filter),
+            motion: o.motion.unwrap_or(self.motion),
+            associator: o.associator.unwrap_or(self.associator),
+            confirmation: o.confirmation.unwrap_or(self.confirmation),
+        }
+    }
 }
 
 impl Default for TrackingSettings {
     fn default() -> Self {
-        Self { confirm_m: 3, confirm_n: 4, delete_after_misses: 4, accel_noise_m2_s3: 25.0 }
+        Self {
+            confirm_m: 3,
+            confirm_n: 4,
+            delete_after_misses: 4,
+            accel_noise_m2_s3: 25.0,
+            filter: FilterChoice::Ekf,
+            motion: MotionChoice::Ballistic,
+            associator: AssociatorChoice::Gnn,
+            confirmation: ConfirmationChoice::MOfN,
+            party: BTreeMap::new(),
+        }
     }
 }
 

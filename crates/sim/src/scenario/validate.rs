@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 #[path = "validate_battle.rs"]
 mod battle;
 mod sensors;
+mod tracking;
 
 /// One rule broken, before it is located in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -421,6 +422,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     c.number(p.key("accel_noise_m2_s3"), t.accel_noise_m2_s3, NON_NEGATIVE, "process noise", "m²/s³");
+    tracking::party_overrides(&mut c, s, party_names());
 
     // [[raid]]
     if s.raids.is_empty() {
