@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::lap::solve_lap;
-use super::lns::{VlnsParams, one_moves, vlns_state};
+use super::lns::{VlnsParams, one_move_pass, one_moves, vlns_state};
 use super::{Heuristic, Problem, SolveStats, State, WtaInstance, WtaSolution, relative_gap};
 
 /// Runs one heuristic; the lower bound is [`lower_bound_identical`].
@@ -216,34 +216,7 @@ pub(crate) fn improve(p: &Problem, s: &mut State) {
     let mut passes = 0;
     loop {
         passes += 1;
-        let mut improved = false;
-        // 1-moves.
-        for r in 0..n {
-            let a = s.round_target[r];
-            if a == usize::MAX {
-                continue;
-            }
-            let i = s.round_type[r];
-            let row = &p.q[i * p.t..(i + 1) * p.t];
-            let s_a_without = s.surv[a] / row[a];
-            let loss = p.v[a] * (s_a_without - s.surv[a]);
-            let mut best = (eps * (1.0 + loss), usize::MAX);
-            for b in 0..p.t {
-                if b != a {
-                    let g = p.v[b] * s.surv[b] * (1.0 - row[b]) - loss;
-                    if g > best.0 {
-                        best = (g, b);
-                    }
-                }
-            }
-            if best.1 != usize::MAX {
-                let b = best.1;
-                s.round_target[r] = b;
-                s.surv[a] = s_a_without;
-                s.surv[b] *= row[b];
-                improved = true;
-            }
-        }
+        let mut improved = one_move_pass(p, s, eps);
         // Swaps.
         for r1 in 0..n {
             let a = s.round_target[r1];

@@ -151,37 +151,42 @@ fn exchange(p: &Problem, s: &mut State, rng: &mut ChaCha8Rng, work: &mut Work, k
 
 /// Best-improvement 1-moves (re-target one round) until none improves (at most 100 passes).
 pub(crate) fn one_moves(p: &Problem, s: &mut State) {
-    let eps = 1e-12;
     for _ in 0..100 {
-        let mut improved = false;
-        for r in 0..s.round_target.len() {
-            let a = s.round_target[r];
-            if a == usize::MAX {
-                continue;
-            }
-            let i = s.round_type[r];
-            let row = &p.q[i * p.t..(i + 1) * p.t];
-            let s_a_without = s.surv[a] / row[a];
-            let loss = p.v[a] * (s_a_without - s.surv[a]);
-            let mut best = (eps * (1.0 + loss), usize::MAX);
-            for b in 0..p.t {
-                if b != a {
-                    let g = p.v[b] * s.surv[b] * (1.0 - row[b]) - loss;
-                    if g > best.0 {
-                        best = (g, b);
-                    }
-                }
-            }
-            if best.1 != usize::MAX {
-                let b = best.1;
-                s.round_target[r] = b;
-                s.surv[a] = s_a_without;
-                s.surv[b] *= row[b];
-                improved = true;
-            }
-        }
-        if !improved {
+        if !one_move_pass(p, s, 1e-12) {
             break;
         }
     }
+}
+
+/// One pass of best-improvement 1-moves over every assigned round: each is re-targeted where it
+/// lowers the expected surviving value by more than `eps` (relative). Whether any round moved.
+pub(crate) fn one_move_pass(p: &Problem, s: &mut State, eps: f64) -> bool {
+    let mut improved = false;
+    for r in 0..s.round_target.len() {
+        let a = s.round_target[r];
+        if a == usize::MAX {
+            continue;
+        }
+        let i = s.round_type[r];
+        let row = &p.q[i * p.t..(i + 1) * p.t];
+        let s_a_without = s.surv[a] / row[a];
+        let loss = p.v[a] * (s_a_without - s.surv[a]);
+        let mut best = (eps * (1.0 + loss), usize::MAX);
+        for b in 0..p.t {
+            if b != a {
+                let g = p.v[b] * s.surv[b] * (1.0 - row[b]) - loss;
+                if g > best.0 {
+                    best = (g, b);
+                }
+            }
+        }
+        if best.1 != usize::MAX {
+            let b = best.1;
+            s.round_target[r] = b;
+            s.surv[a] = s_a_without;
+            s.surv[b] *= row[b];
+            improved = true;
+        }
+    }
+    improved
 }
