@@ -3,6 +3,7 @@
 
 use nalgebra::{SMatrix, Vector3};
 use serde::{Deserialize, Serialize};
+use shieldnet_earth::constants::WGS84_A;
 use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
 use shieldnet_flight::{StateEci, Trajectory};
 use shieldnet_tracking::{Cov6, State6, motion};
@@ -75,15 +76,18 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
     let mut phi_total = Cov6::identity();
     let mut path = vec![(t, pos(&x))];
     let mut velocities = vec![vel(&x)];
-    let mut alt = pos(&x).to_geodetic().alt_m;
-    if alt <= 0.0 {
+    let mut alt = Some(pos(&x).to_geodetic().alt_m);
+    if alt.is_some_and(|a| a <= 0.0) {
         return None;
     }
     while t - t_s < MAX_PREDICTION_S {
         let phi = motion::transition(&x, PATH_STEP_S);
         let next = motion::propagate(&x, PATH_STEP_S);
-        let next_alt = pos(&next).to_geodetic().alt_m;
-        if next_alt <= 0.0 {
+        let next_alt = altitude_if_low(&next);
+        if let Some(next_alt) = next_alt
+            && next_alt <= 0.0
+        {
+            let alt = alt.unwrap_or_else(|| pos(&x).to_geodetic().alt_m);
             // Linear interpolation of the surface crossing inside the last step.
             let f = alt / (alt - next_alt);
             let xi = x + (next - x) * f;
@@ -112,6 +116,15 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
         velocities.push(vel(&x));
     }
     None
+}
+
+/// Geodetic altitude of a state's position, or `None` when the position lies more than 1 km outside the
+/// sphere of the equatorial radius, hence certainly above the ellipsoid (which that sphere encloses):
+/// the geodetic conversion is then not needed to know the object is still up.
+fn altitude_if_low(x: &State6) -> Option<f64> {
+    const CLEAR: f64 = WGS84_A + 1_000.0;
+    let p = pos(x);
+    if p.0.norm_squared() > CLEAR * CLEAR { None } else { Some(p.to_geodetic().alt_m) }
 }
 
 fn pos(x: &State6) -> Ecef {

@@ -504,9 +504,18 @@ impl PartyNode {
         s
     }
 
+    /// Whether one of a picture track's sources is in `sources` (as `sources_of(f)` would say, without
+    /// building that list: this runs for every picture track of every active engagement each step).
+    fn shares_a_source(&self, f: &FusedTrack, sources: &[Source]) -> bool {
+        let own = &self.cfg.party_id;
+        sources.iter().any(|(party, id)| {
+            (f.local == Some(*id) && party == own) || f.partners.iter().any(|(p, i)| i == id && p == party)
+        })
+    }
+
     fn reacquire(&mut self, k: usize, picture: &[FusedTrack]) -> Option<usize> {
         let e = &self.engagements[k];
-        let found = picture.iter().position(|f| self.sources_of(f).iter().any(|s| e.sources.contains(s)));
+        let found = picture.iter().position(|f| self.shares_a_source(f, &e.sources));
         let i = match found {
             Some(i) => i,
             None => {
@@ -524,9 +533,13 @@ impl PartyNode {
         };
         // Partner tracks fused in since planning join the engagement's sources, so that the threat is
         // recognised under any of its tracks (and all of them die with it).
-        for s in self.sources_of(&picture[i]) {
-            if !self.engagements[k].sources.contains(&s) {
-                self.engagements[k].sources.push(s);
+        // (In `sources_of` order, cloning only the sources that are new.)
+        let f = &picture[i];
+        let own = f.local.map(|l| (self.cfg.party_id.as_str(), l));
+        for (party, id) in own.into_iter().chain(f.partners.iter().map(|(p, i)| (p.as_str(), *i))) {
+            let sources = &mut self.engagements[k].sources;
+            if !sources.iter().any(|(p, i)| *i == id && p == party) {
+                sources.push((party.to_string(), id));
             }
         }
         self.engagements[k].threat = (picture[i].time_s, picture[i].state);
