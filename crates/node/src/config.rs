@@ -28,7 +28,9 @@ pub struct ShareTo {
     pub tracks: bool,
     /// Send engagement announcements and kill assessments.
     pub engagements: bool,
-    /// Interval between track reports, s.
+    /// Send raw detections of own radars ([`crate::detection_sharing`]).
+    pub detections: bool,
+    /// Interval between track reports (and between batches of detections), s.
     pub interval_s: f64,
     /// Which tracks may be shared.
     pub filter: ShareFilter,
@@ -54,15 +56,18 @@ pub struct ShareFilter {
 /// vehicle), m/s: aircraft and clutter are slower.
 pub const THREAT_CLASS_MIN_SPEED_M_S: f64 = 1_000.0;
 
+/// Whether a track with this ECEF state (position m, velocity m/s) is classed as a threat: moving at
+/// [`THREAT_CLASS_MIN_SPEED_M_S`] or faster, Earth-fixed (a NaN speed is not).
+pub fn is_threat_class(state: &shieldnet_tracking::State6) -> bool {
+    let speed = state.fixed_rows::<3>(3).norm();
+    speed.partial_cmp(&THREAT_CLASS_MIN_SPEED_M_S).is_some_and(|o| o != std::cmp::Ordering::Less)
+}
+
 impl ShareFilter {
     /// Whether a track with this ECEF state (position m, velocity m/s) may be shared.
     pub fn admits_state(&self, state: &shieldnet_tracking::State6) -> bool {
-        if self.threat_class_only {
-            let speed = state.fixed_rows::<3>(3).norm();
-            // A NaN speed never passes.
-            if speed.partial_cmp(&THREAT_CLASS_MIN_SPEED_M_S).is_none_or(|o| o == std::cmp::Ordering::Less) {
-                return false;
-            }
+        if self.threat_class_only && !is_threat_class(state) {
+            return false;
         }
         self.admits(&shieldnet_earth::Ecef(state.fixed_rows::<3>(0).into_owned()).to_geodetic())
     }
