@@ -154,6 +154,34 @@ pub struct NodeConfig {
     pub audit: Option<AuditSetup>,
 }
 
+impl NodeConfig {
+    /// A node of party `party_order[0]` that authenticates with `audit`, with no radar, battery,
+    /// defended asset or outgoing agreement, the default tracker and fusion rule, decisions every 4 s
+    /// and partner tracks kept 10 s: a node fed messages directly (tests of what it accepts,
+    /// throughput benchmarks).
+    pub fn messages_only(party_order: &[&str], policy: Policy, audit: AuditSetup) -> Self {
+        Self {
+            party_index: 0,
+            party_id: party_order.first().copied().unwrap_or_default().to_string(),
+            party_order: party_order.iter().map(|p| p.to_string()).collect(),
+            radars: vec![],
+            batteries: vec![],
+            battle: crate::battle::BattleConfig::new(shieldnet_earth::EarthRotation::at_julian_date(
+                2_457_175.0,
+            )),
+            assets: vec![],
+            share: vec![],
+            policy,
+            tracker: TrackerConfig::default(),
+            fusion: Default::default(),
+            decision_interval_s: 4.0,
+            coordination_hold_s: 5.0,
+            partner_track_max_age_s: 10.0,
+            audit: Some(audit),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
