@@ -30,9 +30,12 @@ pub struct Message {
 /// Most track reports in one [`Body::TrackReports`] message (keeps a message well under 64 KiB).
 pub const MAX_REPORTS_PER_MESSAGE: usize = 50;
 
-/// Most detections in one [`Body::Detections`] message, over all its looks (keeps a message well under
-/// 64 KiB).
+/// Most detections in one [`Body::Detections`] message, over all its looks.
 pub const MAX_DETECTIONS_PER_MESSAGE: usize = 200;
+
+/// Most looks in one [`Body::Detections`] message (with [`MAX_DETECTIONS_PER_MESSAGE`], keeps the
+/// longest message under the 64 KiB signed-payload limit).
+pub const MAX_LOOKS_PER_MESSAGE: usize = 50;
 
 /// Message contents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,7 +57,7 @@ pub enum Body {
     /// its history without the receiver's log showing it.
     AuditCheckpoint(Vec<u8>),
     /// Raw detections of the sender's radars: one entry per look, in time order (at most
-    /// [`MAX_DETECTIONS_PER_MESSAGE`] detections in all).
+    /// [`MAX_LOOKS_PER_MESSAGE`] looks and [`MAX_DETECTIONS_PER_MESSAGE`] detections in all).
     Detections(Vec<DetectionLook>),
 }
 

@@ -10,13 +10,14 @@
 //! The truth label is never sent.
 //!
 //! Receiver: a look is used only if every value is inside the documented ranges (the message comes
-//! from outside), and at most the message-set limit of detections per message
-//! ([`MAX_DETECTIONS_PER_MESSAGE`](shieldnet_fusion::messages::MAX_DETECTIONS_PER_MESSAGE)) are used.
+//! from outside), and at most [`MAX_LOOKS_PER_MESSAGE`] looks and [`MAX_DETECTIONS_PER_MESSAGE`]
+//! detections of a message are used.
 
 use crate::config::{ShareFilter, is_threat_class};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use shieldnet_earth::{Ecef, Geodetic, LookAngles, Vec3};
+use shieldnet_fusion::messages::{MAX_DETECTIONS_PER_MESSAGE, MAX_LOOKS_PER_MESSAGE};
 use shieldnet_fusion::{DetectionLook, SharedDetection};
 use shieldnet_sensors::{Detection, RangeRate, Scan};
 use shieldnet_tracking::track::Track;
@@ -127,6 +128,41 @@ pub fn incoming_look(look: &DetectionLook, now_s: f64, budget: &mut usize) -> Op
         })
         .collect();
     Some(Scan { time_s: look.time_s, radar: PARTNER_RADAR, site, detections, window: None })
+}
+
+/// Splits looks, in order, into the bodies of successive messages: at most
+/// [`MAX_DETECTIONS_PER_MESSAGE`] detections and [`MAX_LOOKS_PER_MESSAGE`] looks each (so that a
+/// message stays under the 64 KiB signed-payload limit). A look with more detections than fit is cut
+/// into several looks of the same time.
+pub fn batches(looks: Vec<DetectionLook>) -> Vec<Vec<DetectionLook>> {
+    let mut out: Vec<Vec<DetectionLook>> = Vec::new();
+    let mut count = 0;
+    let mut current: Vec<DetectionLook> = Vec::new();
+    for mut rest in looks {
+        loop {
+            if current.len() == MAX_LOOKS_PER_MESSAGE {
+                out.push(std::mem::take(&mut current));
+                count = 0;
+            }
+            if count + rest.detections.len() <= MAX_DETECTIONS_PER_MESSAGE {
+                count += rest.detections.len();
+                current.push(rest);
+                break;
+            }
+            let room = MAX_DETECTIONS_PER_MESSAGE - count;
+            if room > 0 {
+                let tail = rest.detections.split_off(room);
+                current.push(rest.clone());
+                rest.detections = tail;
+            }
+            out.push(std::mem::take(&mut current));
+            count = 0;
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -267,6 +303,71 @@ mod tests {
         bad.detections[1].el_rad = 2.0;
         assert!(incoming_look(&bad, 50.0, &mut b).is_none());
         assert_eq!(b, 1000);
+    }
+
+    fn det(range_m: f64) -> SharedDetection {
+        // Values with 17 significant digits and range rate: the longest a detection encodes to.
+        SharedDetection {
+            range_m: range_m + 0.123_456_789_012_345_6,
+            az_rad: 6.123_456_789_012_345,
+            el_rad: -1.123_456_789_012_345_6,
+            sigma: [12.345_678_901_234_567, 1.234_567_890_123_456_7e-3, 1.234_567_890_123_456_7e-3],
+            range_rate: Some([-1_234.567_890_123_456_7, 1.234_567_890_123_456_7]),
+        }
+    }
+
+    #[test]
+    fn batches_keep_every_detection_in_order_within_the_limits_and_the_payload_limit() {
+        let site = [-1_234_567.890_123_456_7, 4_567_890.123_456_789, 4_321_098.765_432_1];
+        let look = |k: usize, n: usize| DetectionLook {
+            sensor: u32::MAX - k as u32,
+            time_s: 12_345.678_901_234_567 + k as f64,
+            site,
+            detections: (0..n).map(|i| det(1e6 + (k * 1000 + i) as f64)).collect(),
+        };
+        // Many small looks, one look larger than a message, and looks of one detection.
+        let mut looks: Vec<DetectionLook> = (0..120).map(|k| look(k, 1)).collect();
+        looks.push(look(120, 450));
+        looks.extend((121..300).map(|k| look(k, 3)));
+        let all: Vec<(f64, f64)> =
+            looks.iter().flat_map(|l| l.detections.iter().map(move |d| (l.time_s, d.range_m))).collect();
+        let out = batches(looks);
+        let mut again = Vec::new();
+        for b in &out {
+            assert!(b.len() <= MAX_LOOKS_PER_MESSAGE);
+            assert!(b.iter().map(|l| l.detections.len()).sum::<usize>() <= MAX_DETECTIONS_PER_MESSAGE);
+            assert!(b.iter().all(|l| !l.detections.is_empty()));
+            again.extend(b.iter().flat_map(|l| l.detections.iter().map(move |d| (l.time_s, d.range_m))));
+            let m = shieldnet_fusion::Message {
+                version: shieldnet_fusion::messages::MESSAGE_VERSION,
+                sender: "A-party-id-of-sixty-four-characters-is-the-longest-allowed-000000".into(),
+                seq: u64::MAX,
+                time_of_validity_s: 12_345.678_901_234_567,
+                body: shieldnet_fusion::Body::Detections(b.clone()),
+            };
+            let bytes = m.encode().len();
+            assert!(bytes <= shieldnet_audit::MAX_PAYLOAD, "{bytes} bytes");
+        }
+        assert_eq!(all, again);
+        // The worst cases reach the limits: a full message of detections, a full message of looks.
+        let full_detections = batches(vec![look(0, MAX_DETECTIONS_PER_MESSAGE)]);
+        assert_eq!(full_detections.len(), 1);
+        let full_looks = batches((0..MAX_LOOKS_PER_MESSAGE + 1).map(|k| look(k, 1)).collect());
+        assert_eq!(full_looks.iter().map(Vec::len).collect::<Vec<_>>(), vec![MAX_LOOKS_PER_MESSAGE, 1]);
+        let worst = vec![look(0, MAX_DETECTIONS_PER_MESSAGE - MAX_LOOKS_PER_MESSAGE + 1)]
+            .into_iter()
+            .chain((1..MAX_LOOKS_PER_MESSAGE).map(|k| look(k, 1)))
+            .collect::<Vec<_>>();
+        let worst = batches(worst);
+        assert_eq!(worst.len(), 1);
+        let m = shieldnet_fusion::Message {
+            version: 1,
+            sender: "A".repeat(64),
+            seq: u64::MAX,
+            time_of_validity_s: 1.0,
+            body: shieldnet_fusion::Body::Detections(worst[0].clone()),
+        };
+        assert!(m.encode().len() <= shieldnet_audit::MAX_PAYLOAD, "{}", m.encode().len());
     }
 
     proptest::proptest! {

@@ -10,7 +10,9 @@ use shieldnet_engagement::coordination::{Claim, precedes};
 use shieldnet_engagement::feasibility::window_where;
 use shieldnet_engagement::planner::{BatteryState, Candidate};
 use shieldnet_engagement::threat::{ThreatAssessment, assess};
-use shieldnet_fusion::messages::{MAX_DETECTIONS_PER_MESSAGE, MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION};
+use shieldnet_fusion::messages::{
+    MAX_DETECTIONS_PER_MESSAGE, MAX_LOOKS_PER_MESSAGE, MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION,
+};
 use shieldnet_fusion::{
     Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message,
     TimedTrackReport, TrackReport,
@@ -442,7 +444,7 @@ impl PartyNode {
                 Body::AuditCheckpoint(bytes) => self.log_partner_checkpoint(&m.sender, bytes, now),
                 Body::Detections(looks) => {
                     let mut budget = MAX_DETECTIONS_PER_MESSAGE;
-                    for look in looks {
+                    for look in looks.iter().take(MAX_LOOKS_PER_MESSAGE) {
                         match crate::detection_sharing::incoming_look(look, now, &mut budget) {
                             Some(scan) => self.partner_looks.push(scan),
                             None => self.reject("bad detections"),
@@ -565,12 +567,15 @@ impl PartyNode {
                 share.position_sigma_m,
                 &mut outbox.rng,
             );
-            outbox.looks.push(look);
+            // A look with nothing to share tells the partner nothing it can use (it counts no misses).
+            if !look.detections.is_empty() {
+                outbox.looks.push(look);
+            }
         }
     }
 
     /// Sends the queued looks of each agreement that shares detections once its interval has passed,
-    /// at most [`MAX_DETECTIONS_PER_MESSAGE`] detections per message (a look is never split).
+    /// in messages within the message-set limits ([`crate::detection_sharing::batches`]).
     fn share_detections(&mut self, now: f64, out: &mut NodeOutput) {
         for k in 0..self.cfg.share.len() {
             let share = &self.cfg.share[k];
@@ -581,7 +586,7 @@ impl PartyNode {
             outbox.last_sent_s = now;
             let to = share.to.clone();
             let looks = std::mem::take(&mut outbox.looks);
-            for batch in batches(looks, MAX_DETECTIONS_PER_MESSAGE) {
+            for batch in crate::detection_sharing::batches(looks) {
                 let tov = batch.iter().map(|l| l.time_s).fold(f64::INFINITY, f64::min);
                 let message = self.next_message(tov, Body::Detections(batch));
                 let wire = self.wire(&to, message, now);
@@ -883,38 +888,4 @@ fn same_threat(
 /// Position of a threat whose state was `threat` = (time, state), predicted ballistically to `t_s`.
 fn position_at(threat: &(f64, State6), t_s: f64) -> Vector3<f64> {
     motion::propagate(&threat.1, t_s - threat.0).fixed_rows::<3>(0).into_owned()
-}
-
-/// Splits looks into batches of at most `max` detections each, keeping every look whole and in order;
-/// a look with more than `max` detections is cut into several looks of the same time. Looks with no
-/// detection travel too (they tell the partner the radar looked).
-fn batches(
-    looks: Vec<shieldnet_fusion::DetectionLook>,
-    max: usize,
-) -> Vec<Vec<shieldnet_fusion::DetectionLook>> {
-    let mut out: Vec<Vec<shieldnet_fusion::DetectionLook>> = Vec::new();
-    let mut count = 0;
-    let mut current = Vec::new();
-    for look in looks {
-        let mut rest = look;
-        loop {
-            if count + rest.detections.len() <= max {
-                count += rest.detections.len();
-                current.push(rest);
-                break;
-            }
-            let room = max - count;
-            if room > 0 {
-                let tail = rest.detections.split_off(room);
-                current.push(rest.clone());
-                rest.detections = tail;
-            }
-            out.push(std::mem::take(&mut current));
-            count = 0;
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
