@@ -32,6 +32,7 @@ pub mod jpda;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
+pub mod partner_scan;
 pub mod reentry;
 pub mod sprt;
 pub mod track;
