@@ -3,9 +3,12 @@
 //! parsed and its pod command run once per completion index, and in both cases the merge step's own
 //! command merges the shards into exactly the bytes of the unsharded campaign.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+use support::{files, run_ok};
 
 const RUNS: &str = "5";
 const SCENARIO: &str = "two-radars-one-threat";
@@ -25,34 +28,6 @@ fn tmp(name: &str) -> PathBuf {
 fn path_with_binary() -> String {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_shieldnet")).parent().unwrap().display().to_string();
     format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default())
-}
-
-fn run_ok(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("spawn");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// Every file under `dir`, by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// The unsharded campaign the shards must reproduce.

@@ -23,8 +23,8 @@ pub mod picture;
 pub mod rules;
 
 pub use messages::{
-    Body, EngagementAnnouncement, EngagementStatus, KillAssessment, LaunchNotice, Message, TimedTrackReport,
-    TrackReport,
+    Body, DetectionLook, EngagementAnnouncement, EngagementStatus, KillAssessment, LaunchNotice, Message,
+    SharedDetection, TimedTrackReport, TrackReport,
 };
 pub use picture::{FusedTrack, Fuser, PARTNER_ID_BASE};
 pub use rules::FusionRule;

@@ -30,6 +30,13 @@ pub struct Message {
 /// Most track reports in one [`Body::TrackReports`] message (keeps a message well under 64 KiB).
 pub const MAX_REPORTS_PER_MESSAGE: usize = 50;
 
+/// Most detections in one [`Body::Detections`] message, over all its looks.
+pub const MAX_DETECTIONS_PER_MESSAGE: usize = 200;
+
+/// Most looks in one [`Body::Detections`] message (with [`MAX_DETECTIONS_PER_MESSAGE`], keeps the
+/// longest message under the 64 KiB signed-payload limit).
+pub const MAX_LOOKS_PER_MESSAGE: usize = 50;
+
 /// Message contents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Body {
@@ -49,11 +56,15 @@ pub enum Body {
     /// documented in docs/messages.md). The receiver logs it, so that the sender cannot later rewrite
     /// its history without the receiver's log showing it.
     AuditCheckpoint(Vec<u8>),
+    /// Raw detections of the sender's radars: one entry per look, in time order (at most
+    /// [`MAX_LOOKS_PER_MESSAGE`] looks and [`MAX_DETECTIONS_PER_MESSAGE`] detections in all).
+    Detections(Vec<DetectionLook>),
 }
 
 impl Body {
     /// The body's kind as written on the wire (`"TrackReport"`, `"TrackReports"`, `"Engagement"`,
-    /// `"KillAssessment"`, `"LaunchNotice"`, `"AuditCheckpoint"`): used to count messages by kind.
+    /// `"KillAssessment"`, `"LaunchNotice"`, `"AuditCheckpoint"`, `"Detections"`): used to count
+    /// messages by kind.
     pub fn kind(&self) -> &'static str {
         match self {
             Body::TrackReport(_) => "TrackReport",
@@ -62,6 +73,7 @@ impl Body {
             Body::KillAssessment(_) => "KillAssessment",
             Body::LaunchNotice(_) => "LaunchNotice",
             Body::AuditCheckpoint(_) => "AuditCheckpoint",
+            Body::Detections(_) => "Detections",
         }
     }
 }
@@ -140,6 +152,50 @@ pub struct TimedTrackReport {
     pub time_of_validity_s: f64,
     /// The report.
     pub report: TrackReport,
+}
+
+/// The detections of one look of one of the sender's radars, as measured: range, azimuth and
+/// elevation in the radar's local East-North-Up frame, each with its noise. The sender may have left
+/// detections out (its agreement's filters) and may have degraded them ([`DetectionLook`] then
+/// carries the widened noise).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetectionLook {
+    /// The sender's number for the radar (stable over a run; no other meaning).
+    pub sensor: u32,
+    /// Time of the look (of every detection in it), s since the epoch.
+    pub time_s: f64,
+    /// Radar site, ECEF (m): the origin of the ENU frame the angles are measured in.
+    pub site: [f64; 3],
+    /// The detections.
+    pub detections: Vec<SharedDetection>,
+}
+
+/// One detection of a [`DetectionLook`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedDetection {
+    /// Slant range, m (> 0).
+    pub range_m: f64,
+    /// Azimuth, radians clockwise from north, in [0, 2π).
+    pub az_rad: f64,
+    /// Elevation above the site's horizontal plane, radians, in [−π/2, π/2].
+    pub el_rad: f64,
+    /// Noise (1σ) of range (m), azimuth (rad) and elevation (rad), each > 0.
+    pub sigma: [f64; 3],
+    /// Measured range rate and its noise (1σ), m/s, when the radar measures it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_rate: Option<[f64; 2]>,
+}
+
+impl SharedDetection {
+    /// Whether the values are inside their documented ranges (finite, positive range and noises,
+    /// angles in range): a receiver drops a look holding any other.
+    pub fn is_valid(&self) -> bool {
+        let angles = (0.0..std::f64::consts::TAU).contains(&self.az_rad)
+            && (-std::f64::consts::FRAC_PI_2..=std::f64::consts::FRAC_PI_2).contains(&self.el_rad);
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        let rate = self.range_rate.is_none_or(|[v, s]| v.is_finite() && positive(s));
+        positive(self.range_m) && angles && self.sigma.iter().all(|s| positive(*s)) && rate
+    }
 }
 
 /// Where an engagement stands.
@@ -244,5 +300,33 @@ mod tests {
         assert!(Message::decode(b"{not json").is_err());
         let short = TrackReport { track_id: 1, state: [0.0; 6], cov_upper: vec![1.0; 5] };
         assert!(short.cov().is_none());
+    }
+
+    #[test]
+    fn a_detection_is_valid_only_inside_its_documented_ranges() {
+        let ok = SharedDetection {
+            range_m: 1.0e6,
+            az_rad: std::f64::consts::TAU - 1e-9,
+            el_rad: 0.1,
+            sigma: [30.0, 0.002, 0.002],
+            range_rate: Some([-2000.0, 5.0]),
+        };
+        assert!(ok.is_valid());
+        let bad: [fn(&mut SharedDetection); 9] = [
+            |d| d.range_m = 0.0,
+            |d| d.range_m = f64::NAN,
+            |d| d.az_rad = std::f64::consts::TAU,
+            |d| d.az_rad = -0.1,
+            |d| d.el_rad = 1.6,
+            |d| d.sigma[1] = 0.0,
+            |d| d.sigma[0] = f64::INFINITY,
+            |d| d.range_rate = Some([f64::NAN, 5.0]),
+            |d| d.range_rate = Some([100.0, -1.0]),
+        ];
+        for (k, spoil) in bad.iter().enumerate() {
+            let mut d = ok.clone();
+            spoil(&mut d);
+            assert!(!d.is_valid(), "case {k} accepted: {d:?}");
+        }
     }
 }

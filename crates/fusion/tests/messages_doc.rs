@@ -12,7 +12,7 @@ fn examples() -> Vec<&'static str> {
 #[test]
 fn the_documented_examples_decode_to_the_documented_content() {
     let ex = examples();
-    assert_eq!(ex.len(), 5, "expected five JSON examples");
+    assert_eq!(ex.len(), 6, "expected six JSON examples");
     let msgs: Vec<Message> = ex.iter().map(|e| Message::decode(e.as_bytes()).unwrap()).collect();
     assert!(msgs.iter().all(|m| m.version == MESSAGE_VERSION));
     // 1: a single track report with the stated covariance.
@@ -38,6 +38,16 @@ fn the_documented_examples_decode_to_the_documented_content() {
     assert_eq!(e.sources, vec![("NATO".to_string(), 12), ("RUS".to_string(), 1_000_004)]);
     let Body::KillAssessment(k) = &msgs[4].body else { panic!("example 5 is not a KillAssessment") };
     assert!(k.killed && k.engagement_id == e.engagement_id);
+    // 6: raw detections of one look at a site near Armavir (44.9° N, 41.0° E), both valid.
+    let Body::Detections(looks) = &msgs[5].body else { panic!("example 6 is not Detections") };
+    assert_eq!(looks.len(), 1);
+    let g = shieldnet_earth::Ecef(looks[0].site.into()).to_geodetic();
+    assert!((g.lat_deg() - 44.925).abs() < 0.01 && (g.lon_deg() - 40.983).abs() < 0.01, "{g:?}");
+    assert!((g.alt_m - 100.0).abs() < 5.0, "{g:?}");
+    let d = &looks[0].detections;
+    assert_eq!(d.len(), 2);
+    assert_eq!((d[0].range_rate, d[1].range_rate), (Some([-2100.0, 5.0]), None));
+    assert!(d.iter().all(|d| d.is_valid()));
     // The reference encoder writes exactly the documented bytes back.
     for (m, text) in msgs.iter().zip(&ex) {
         assert_eq!(String::from_utf8(m.encode()).unwrap(), *text);

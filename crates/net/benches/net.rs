@@ -10,8 +10,7 @@ use shieldnet_fusion::messages::{MESSAGE_VERSION, TimedTrackReport, TrackReport}
 use shieldnet_fusion::{Body as MsgBody, Message};
 use shieldnet_net::frames::{self, Body, StepFrame, WireFrame};
 use shieldnet_net::{MemoryBus, Transport};
-use shieldnet_node::{AuditSetup, BattleConfig, NodeConfig, NodeInput, PartyNode, Policy, Wire};
-use shieldnet_tracking::TrackerConfig;
+use shieldnet_node::{AuditSetup, NodeConfig, NodeInput, PartyNode, Policy, Wire};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -19,23 +18,9 @@ use std::time::Duration;
 const REPORTS_PER_STEP: usize = 100;
 
 fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
-    PartyNode::new(NodeConfig {
-        party_index: 0,
-        party_id: "A".into(),
-        party_order: vec!["A".into(), "B".into()],
-        radars: vec![],
-        batteries: vec![],
-        assets: vec![],
-        share: vec![],
-        policy: Policy { defend_partners: false, coordinate: false },
-        tracker: TrackerConfig::default(),
-        decision_interval_s: 4.0,
-        coordination_hold_s: 5.0,
-        partner_track_max_age_s: 10.0,
-        audit: Some(AuditSetup { keys, trust: trust.clone(), max_message_age_s: 60.0 }),
-        battle: BattleConfig::new(shieldnet_earth::EarthRotation::at_julian_date(2_457_175.0)),
-        fusion: Default::default(),
-    })
+    let audit = AuditSetup { keys, trust: trust.clone(), max_message_age_s: 60.0 };
+    let policy = Policy { defend_partners: false, coordinate: false };
+    PartyNode::new(NodeConfig::messages_only(&["A", "B"], policy, audit))
 }
 
 /// The step frame of step `k`: REPORTS_PER_STEP signed reports of distinct partner tracks.

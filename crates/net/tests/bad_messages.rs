@@ -7,30 +7,15 @@ use shieldnet_fusion::{Body as MsgBody, KillAssessment, Message};
 use shieldnet_net::frames::{self, Body, StepFrame, WireFrame};
 use shieldnet_net::transport::MemoryEndpoint;
 use shieldnet_net::{MemoryBus, NodeOptions, Transport, serve_node, topics};
-use shieldnet_node::{AuditSetup, BattleConfig, NodeConfig, PartyNode, Policy};
-use shieldnet_tracking::TrackerConfig;
+use shieldnet_node::{AuditSetup, NodeConfig, PartyNode, Policy};
 use std::time::Duration;
 
 const NOW: f64 = 500.0;
 
 fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
-    PartyNode::new(NodeConfig {
-        party_index: 0,
-        party_id: "A".into(),
-        party_order: vec!["A".into(), "B".into()],
-        radars: vec![],
-        batteries: vec![],
-        assets: vec![],
-        share: vec![],
-        policy: Policy { defend_partners: true, coordinate: true },
-        tracker: TrackerConfig::default(),
-        decision_interval_s: 4.0,
-        coordination_hold_s: 5.0,
-        partner_track_max_age_s: 10.0,
-        audit: Some(AuditSetup { keys, trust: trust.clone(), max_message_age_s: 60.0 }),
-        battle: BattleConfig::new(shieldnet_earth::EarthRotation::at_julian_date(2_457_175.0)),
-        fusion: Default::default(),
-    })
+    let audit = AuditSetup { keys, trust: trust.clone(), max_message_age_s: 60.0 };
+    let policy = Policy { defend_partners: true, coordinate: true };
+    PartyNode::new(NodeConfig::messages_only(&["A", "B"], policy, audit))
 }
 
 fn message(sender: &str, seq: u64, tov: f64) -> Message {

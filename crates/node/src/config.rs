@@ -28,7 +28,9 @@ pub struct ShareTo {
     pub tracks: bool,
     /// Send engagement announcements and kill assessments.
     pub engagements: bool,
-    /// Interval between track reports, s.
+    /// Send raw detections of own radars ([`crate::detection_sharing`]).
+    pub detections: bool,
+    /// Interval between track reports (and between batches of detections), s.
     pub interval_s: f64,
     /// Which tracks may be shared.
     pub filter: ShareFilter,
@@ -54,15 +56,18 @@ pub struct ShareFilter {
 /// vehicle), m/s: aircraft and clutter are slower.
 pub const THREAT_CLASS_MIN_SPEED_M_S: f64 = 1_000.0;
 
+/// Whether a track with this ECEF state (position m, velocity m/s) is classed as a threat: moving at
+/// [`THREAT_CLASS_MIN_SPEED_M_S`] or faster, Earth-fixed (a NaN speed is not).
+pub fn is_threat_class(state: &shieldnet_tracking::State6) -> bool {
+    let speed = state.fixed_rows::<3>(3).norm();
+    speed.partial_cmp(&THREAT_CLASS_MIN_SPEED_M_S).is_some_and(|o| o != std::cmp::Ordering::Less)
+}
+
 impl ShareFilter {
     /// Whether a track with this ECEF state (position m, velocity m/s) may be shared.
     pub fn admits_state(&self, state: &shieldnet_tracking::State6) -> bool {
-        if self.threat_class_only {
-            let speed = state.fixed_rows::<3>(3).norm();
-            // A NaN speed never passes.
-            if speed.partial_cmp(&THREAT_CLASS_MIN_SPEED_M_S).is_none_or(|o| o == std::cmp::Ordering::Less) {
-                return false;
-            }
+        if self.threat_class_only && !is_threat_class(state) {
+            return false;
         }
         self.admits(&shieldnet_earth::Ecef(state.fixed_rows::<3>(0).into_owned()).to_geodetic())
     }
@@ -147,6 +152,34 @@ pub struct NodeConfig {
     pub partner_track_max_age_s: f64,
     /// Signed messages and an audit log, or plain messages and no log (fast Monte Carlo runs).
     pub audit: Option<AuditSetup>,
+}
+
+impl NodeConfig {
+    /// A node of party `party_order[0]` that authenticates with `audit`, with no radar, battery,
+    /// defended asset or outgoing agreement, the default tracker and fusion rule, decisions every 4 s
+    /// and partner tracks kept 10 s: a node fed messages directly (tests of what it accepts,
+    /// throughput benchmarks).
+    pub fn messages_only(party_order: &[&str], policy: Policy, audit: AuditSetup) -> Self {
+        Self {
+            party_index: 0,
+            party_id: party_order.first().copied().unwrap_or_default().to_string(),
+            party_order: party_order.iter().map(|p| p.to_string()).collect(),
+            radars: vec![],
+            batteries: vec![],
+            battle: crate::battle::BattleConfig::new(shieldnet_earth::EarthRotation::at_julian_date(
+                2_457_175.0,
+            )),
+            assets: vec![],
+            share: vec![],
+            policy,
+            tracker: TrackerConfig::default(),
+            fusion: Default::default(),
+            decision_interval_s: 4.0,
+            coordination_hold_s: 5.0,
+            partner_track_max_age_s: 10.0,
+            audit: Some(audit),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 pub mod battle;
 pub mod config;
 pub mod degrade;
+pub mod detection_sharing;
 pub mod events;
 pub mod launch_warning;
 pub mod party_node;

@@ -10,7 +10,9 @@ use shieldnet_engagement::coordination::{Claim, precedes};
 use shieldnet_engagement::feasibility::window_where;
 use shieldnet_engagement::planner::{BatteryState, Candidate};
 use shieldnet_engagement::threat::{ThreatAssessment, assess};
-use shieldnet_fusion::messages::{MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION};
+use shieldnet_fusion::messages::{
+    MAX_DETECTIONS_PER_MESSAGE, MAX_LOOKS_PER_MESSAGE, MAX_REPORTS_PER_MESSAGE, MESSAGE_VERSION,
+};
 use shieldnet_fusion::{
     Body, EngagementAnnouncement, EngagementStatus, FusedTrack, Fuser, KillAssessment, Message,
     TimedTrackReport, TrackReport,
@@ -105,7 +107,24 @@ pub struct PartyNode {
     share_rngs: Vec<rand_chacha::ChaCha8Rng>,
     /// Tree size of the last audit checkpoint sent to partners.
     checkpoint_sent_size: u64,
+    /// Per outgoing agreement: own looks waiting for the next batch of shared detections, the time of
+    /// the last batch, and the noise stream that degrades them.
+    detection_out: Vec<DetectionOutbox>,
+    /// Partners' looks received and not yet given to the tracker.
+    partner_looks: Vec<shieldnet_sensors::Scan>,
 }
+
+/// Shared detections waiting to go out under one agreement.
+#[derive(Debug)]
+struct DetectionOutbox {
+    looks: Vec<shieldnet_fusion::DetectionLook>,
+    last_sent_s: f64,
+    rng: rand_chacha::ChaCha8Rng,
+}
+
+/// Offset between an agreement's noise seed for track reports and the one for detections, so that the
+/// two streams are independent.
+const DETECTION_NOISE_STREAM: u64 = 0x6465_7465_6374_696f;
 
 impl PartyNode {
     /// A node at the start of a run.
@@ -119,6 +138,17 @@ impl PartyNode {
             .share
             .iter()
             .map(|s| <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(s.noise_seed))
+            .collect();
+        let detection_out = cfg
+            .share
+            .iter()
+            .map(|s| DetectionOutbox {
+                looks: Vec::new(),
+                last_sent_s: f64::NEG_INFINITY,
+                rng: <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(
+                    s.noise_seed ^ DETECTION_NOISE_STREAM,
+                ),
+            })
             .collect();
         let audit = cfg.audit.clone().and_then(|setup| {
             let log = LogBuilder::new(setup.keys.clone(), LogConfig::default(), 0.0).ok()?;
@@ -143,6 +173,8 @@ impl PartyNode {
             warnings: Vec::new(),
             share_rngs,
             checkpoint_sent_size: 0,
+            detection_out,
+            partner_looks: Vec::new(),
         }
     }
 
@@ -190,7 +222,7 @@ impl PartyNode {
             .cfg
             .share
             .iter()
-            .filter(|s| s.tracks || s.engagements || s.launch_notices)
+            .filter(|s| s.tracks || s.engagements || s.launch_notices || s.detections)
             .map(|s| s.to.clone())
             .collect();
         for to in targets {
@@ -311,6 +343,7 @@ impl PartyNode {
                 self.announce(body, now, &mut out);
             }
         }
+        self.track_partner_looks(&mut out);
         if !input.angles.is_empty() {
             let r = self.tracker.process_angles(input.angles);
             out.events.extend(r.confirmed.into_iter().map(|track| NodeEvent::TrackConfirmed { track }));
@@ -319,6 +352,7 @@ impl PartyNode {
         for scan in input.scans {
             let Some(radar) = self.cfg.radars.iter().find(|r| r.index == scan.radar) else { continue };
             let r = self.tracker.process_scan(scan, radar);
+            self.queue_detections(scan, &r.associations);
             out.events.extend(r.confirmed.into_iter().map(|track| NodeEvent::TrackConfirmed { track }));
             out.events.extend(r.deleted.into_iter().map(|track| NodeEvent::TrackDeleted { track }));
         }
@@ -334,6 +368,7 @@ impl PartyNode {
         }
         self.warn_launches(now, &mut out);
         self.share_tracks(now, &mut out);
+        self.share_detections(now, &mut out);
         self.launch_due(now, &picture, &mut out);
         self.update_aims(now, &picture, &mut out);
         if now + 1e-9 >= self.next_decision_s {
@@ -407,6 +442,15 @@ impl PartyNode {
                 }
                 Body::LaunchNotice(n) => self.warnings.push((m.sender.clone(), n.clone(), now)),
                 Body::AuditCheckpoint(bytes) => self.log_partner_checkpoint(&m.sender, bytes, now),
+                Body::Detections(looks) => {
+                    let mut budget = MAX_DETECTIONS_PER_MESSAGE;
+                    for look in looks.iter().take(MAX_LOOKS_PER_MESSAGE) {
+                        match crate::detection_sharing::incoming_look(look, now, &mut budget) {
+                            Some(scan) => self.partner_looks.push(scan),
+                            None => self.reject("bad detections"),
+                        }
+                    }
+                }
                 Body::KillAssessment(k) => {
                     self.partner_claims.remove(&(m.sender.clone(), k.engagement_id));
                     if k.killed {
@@ -491,6 +535,60 @@ impl PartyNode {
             for chunk in reports.chunks(MAX_REPORTS_PER_MESSAGE) {
                 let tov = chunk.iter().map(|r| r.time_of_validity_s).fold(f64::INFINITY, f64::min);
                 let message = self.next_message(tov, Body::TrackReports(chunk.to_vec()));
+                let wire = self.wire(&to, message, now);
+                out.outgoing.push(Outgoing { to: to.clone(), wire });
+            }
+        }
+    }
+
+    /// Gives the partners' looks received this step to the tracker, oldest first (ties in arrival
+    /// order).
+    fn track_partner_looks(&mut self, out: &mut NodeOutput) {
+        let mut looks = std::mem::take(&mut self.partner_looks);
+        looks.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+        for scan in &looks {
+            let r = self.tracker.process_partner_scan(scan);
+            out.events.extend(r.confirmed.into_iter().map(|track| NodeEvent::TrackConfirmed { track }));
+            out.events.extend(r.deleted.into_iter().map(|track| NodeEvent::TrackDeleted { track }));
+        }
+    }
+
+    /// Queues what one own look lets out under each agreement that shares detections.
+    fn queue_detections(&mut self, scan: &shieldnet_sensors::Scan, associations: &[(u32, usize)]) {
+        for (share, outbox) in self.cfg.share.iter().zip(&mut self.detection_out) {
+            if !share.detections {
+                continue;
+            }
+            let look = crate::detection_sharing::outgoing_look(
+                scan,
+                associations,
+                self.tracker.tracks(),
+                &share.filter,
+                share.position_sigma_m,
+                &mut outbox.rng,
+            );
+            // A look with nothing to share tells the partner nothing it can use (it counts no misses).
+            if !look.detections.is_empty() {
+                outbox.looks.push(look);
+            }
+        }
+    }
+
+    /// Sends the queued looks of each agreement that shares detections once its interval has passed,
+    /// in messages within the message-set limits ([`crate::detection_sharing::batches`]).
+    fn share_detections(&mut self, now: f64, out: &mut NodeOutput) {
+        for k in 0..self.cfg.share.len() {
+            let share = &self.cfg.share[k];
+            let outbox = &mut self.detection_out[k];
+            if !share.detections || now - outbox.last_sent_s < share.interval_s - 1e-9 {
+                continue;
+            }
+            outbox.last_sent_s = now;
+            let to = share.to.clone();
+            let looks = std::mem::take(&mut outbox.looks);
+            for batch in crate::detection_sharing::batches(looks) {
+                let tov = batch.iter().map(|l| l.time_s).fold(f64::INFINITY, f64::min);
+                let message = self.next_message(tov, Body::Detections(batch));
                 let wire = self.wire(&to, message, now);
                 out.outgoing.push(Outgoing { to: to.clone(), wire });
             }

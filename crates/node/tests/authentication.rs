@@ -1,30 +1,14 @@
 //! A node accepts only signed, trusted, fresh, well-formed messages and counts what it rejects.
 
 use shieldnet_audit::{PartyKeys, SignedEnvelope, TrustStore};
-use shieldnet_earth::EarthRotation;
 use shieldnet_fusion::messages::MESSAGE_VERSION;
 use shieldnet_fusion::{Body, KillAssessment, Message};
-use shieldnet_node::{AuditSetup, BattleConfig, NodeConfig, NodeInput, PartyNode, Policy, Wire};
-use shieldnet_tracking::TrackerConfig;
+use shieldnet_node::{AuditSetup, NodeConfig, NodeInput, PartyNode, Policy, Wire};
 
 fn node(trust: &TrustStore, keys: PartyKeys) -> PartyNode {
-    PartyNode::new(NodeConfig {
-        party_index: 0,
-        party_id: "A".into(),
-        party_order: vec!["A".into(), "B".into()],
-        radars: vec![],
-        batteries: vec![],
-        battle: BattleConfig::new(EarthRotation::at_julian_date(2_457_175.0)),
-        assets: vec![],
-        share: vec![],
-        policy: Policy { defend_partners: true, coordinate: true },
-        tracker: TrackerConfig::default(),
-        fusion: Default::default(),
-        decision_interval_s: 4.0,
-        coordination_hold_s: 5.0,
-        partner_track_max_age_s: 10.0,
-        audit: Some(AuditSetup { keys, trust: trust.clone(), max_message_age_s: 30.0 }),
-    })
+    let audit = AuditSetup { keys, trust: trust.clone(), max_message_age_s: 30.0 };
+    let policy = Policy { defend_partners: true, coordinate: true };
+    PartyNode::new(NodeConfig::messages_only(&["A", "B"], policy, audit))
 }
 
 fn message(sender: &str, seq: u64, tov: f64) -> Message {

@@ -69,6 +69,8 @@ pub struct Agreement {
     pub tracks: bool,
     /// Engagement announcements and kill assessments flow.
     pub engagements: bool,
+    /// Raw detections flow.
+    pub detections: bool,
     /// Track report interval, s.
     pub interval_s: f64,
     /// Latency, s.
@@ -247,6 +249,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     launch_notices: s.what.contains(&SharedKind::LaunchNotices),
                     tracks: mode >= Mode::M2 && s.what.contains(&SharedKind::Tracks),
                     engagements: mode >= Mode::M3 && s.what.contains(&SharedKind::Engagements),
+                    detections: mode >= Mode::M2 && s.what.contains(&SharedKind::Detections),
                     interval_s: s.interval_s,
                     latency_s: s.latency_s,
                     loss: s.loss,
@@ -288,6 +291,7 @@ pub fn build(scn: &Scenario) -> Result<Setup, SimError> {
                     launch_notices: a.launch_notices,
                     tracks: a.tracks,
                     engagements: a.engagements,
+                    detections: a.detections,
                     interval_s: a.interval_s,
                     filter: a.filter.clone(),
                     position_sigma_m: a.position_sigma_m,

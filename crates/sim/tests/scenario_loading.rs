@@ -916,7 +916,7 @@ fn wrong_types_are_reported_with_the_expected_type() {
     let err = load_err(&text);
     assert_eq!(err.field(), "sharing[1].what[0]");
     assert_eq!(err.message(), "unknown value `trucks`");
-    assert_eq!(err.hint(), "expected one of `launch_notices`, `tracks`, `engagements`");
+    assert_eq!(err.hint(), "expected one of `launch_notices`, `tracks`, `engagements`, `detections`");
     assert_eq!((err.line(), err.column()), (Some(line_of(&text, "what = [\"trucks\"]")), Some(9)));
 }
 

@@ -1,5 +1,8 @@
 //! Sensor physics in runs: the radar equation with RCS by flight phase, infrared early-warning
-//! satellites and the cue they give a radar, and the validation of their tables.
+//! satellites and the cue they give a radar, and the validation of their tables. Infrared
+//! line-of-sight reports also reach the party's tracker through its node: with two geostationary
+//! satellites a party whose radars cannot see the boost holds a confirmed own track of the missile
+//! during the boost, in its picture, near the truth; the run stays deterministic.
 
 use shieldnet_sim::scenario::{builtin_source, load_str};
 use shieldnet_sim::{RunOptions, RunReport, run};
@@ -149,4 +152,32 @@ fn track_mode_revisits_look_at_confirmed_tracks_between_search_looks() {
     let e = load_str(&bad, "t.toml").unwrap_err();
     assert_eq!(e.field(), "radar[1].track_revisit_s");
     assert_eq!(e.hint(), "expected a value in (0, 2) s");
+}
+
+/// The two-radars scenario with the X-band radar turned west, away from the launch: only the
+/// Ankara radar sees the threat, near the end of its flight.
+fn turned_away(satellites: &str) -> String {
+    let base = builtin_source("two-radars-one-threat").expect("built-in");
+    let text = base.replacen("boresight_az_deg = 90.0", "boresight_az_deg = 270.0", 1);
+    assert_ne!(text, base);
+    format!("{text}\n{satellites}")
+}
+
+#[test]
+fn infrared_reports_give_an_own_track_during_the_boost() {
+    let without = run_text(&turned_away(""));
+    let with = run_text(&turned_away(TWO_GEO));
+    let own = |r: &RunReport| r.threats[0].first_own_track_s["BLUE"];
+    let picture = |r: &RunReport| r.threats[0].first_picture_s["BLUE"];
+    // Radar only: the threat (launch 10 s, burnout 120 s) is first tracked long after its boost.
+    let radar_only = own(&without).expect("the Ankara radar tracks the descent");
+    assert!(radar_only > 300.0, "{radar_only}");
+    // With the satellites: a confirmed own track (the picture holds it within 25 km of the truth)
+    // during the boost, after the plume clears the cloud tops, two looks and the 15-s latency.
+    let ir = own(&with).expect("infrared track");
+    assert!(ir > 10.0 + 15.0 + 5.0 && ir < 120.0 + 15.0, "first own track at {ir} s");
+    assert!(picture(&with).is_some_and(|p| p <= ir + 1.0), "{:?}", picture(&with));
+    assert!(with.parties[0].tracks_confirmed >= 1);
+    // Same scenario, same seed: the same report.
+    assert_eq!(with, run_text(&turned_away(TWO_GEO)));
 }

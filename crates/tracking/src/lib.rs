@@ -34,6 +34,7 @@ pub mod jpda;
 pub mod measurement;
 pub mod metrics;
 pub mod motion;
+pub mod partner_scan;
 pub mod reentry;
 pub mod sprt;
 pub mod track;

@@ -155,6 +155,13 @@ impl Tracker {
 
     /// Processes one look of `radar` (looks must come in non-decreasing time order).
     pub fn process_scan(&mut self, scan: &Scan, radar: &Radar) -> ScanOutcome {
+        self.process_look(scan, Some(radar))
+    }
+
+    /// Processes one look: tracks the look's radar can see but that no detection updates count a
+    /// miss; with no radar (a partner's look, whose coverage and filtering are not known) nothing
+    /// counts a miss.
+    pub(crate) fn process_look(&mut self, scan: &Scan, radar: Option<&Radar>) -> ScanOutcome {
         let mut out = ScanOutcome::default();
         let cfg = &self.cfg;
         for t in &mut self.tracks {
@@ -163,16 +170,7 @@ impl Tracker {
             }
             predict_track(t, scan.time_s, cfg);
         }
-        let meas: Vec<(Meas3, nalgebra::Matrix3<f64>)> = scan
-            .detections
-            .iter()
-            .map(|d| {
-                (
-                    Meas3::new(d.measured.range_m, d.measured.az_rad, d.measured.el_rad),
-                    measurement::noise(&d.sigma),
-                )
-            })
-            .collect();
+        let meas = look_measurements(scan);
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
         // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
         let frame = measurement::SiteFrame::new(&scan.site);
@@ -288,7 +286,7 @@ impl Tracker {
                         None => true,
                         Some(w) => w.contains(&t.position().look_angles_from(&scan.site)),
                     };
-                    if looked && radar.can_see(&t.position()) {
+                    if looked && radar.is_some_and(|r| r.can_see(&t.position())) {
                         t.record_look(false, window);
                         t.score += sprt::miss_increment(cfg.assumed_pd);
                         if let Some(e) = t.existence.as_mut().filter(|_| gated[i].is_empty()) {
@@ -319,6 +317,19 @@ impl Tracker {
         }
         out
     }
+}
+
+/// A look's detections as measurements (range, azimuth, elevation) with their noise covariances.
+pub(crate) fn look_measurements(scan: &Scan) -> Vec<(Meas3, nalgebra::Matrix3<f64>)> {
+    scan.detections
+        .iter()
+        .map(|d| {
+            (
+                Meas3::new(d.measured.range_m, d.measured.az_rad, d.measured.el_rad),
+                measurement::noise(&d.sigma),
+            )
+        })
+        .collect()
 }
 
 /// Predicts a track to `time_s` if that is later than its time of validity.

@@ -319,6 +319,10 @@ pub enum SharedKind {
     Tracks,
     /// Engagement announcements and kill assessments (mode M3 up).
     Engagements,
+    /// Raw detections of the sender's radars (mode M2 up), batched every `interval_s`; filtered by
+    /// `region`, `min_altitude_km` and `threat_class_only` (a detection the sender's tracker put on a
+    /// threat-class track) and degraded by `position_sigma_m` like tracks.
+    Detections,
 }
 
 /// `[[sharing]]`: what flows from one party to another, how often and how late.
@@ -331,7 +335,7 @@ pub struct Sharing {
     pub to: String,
     /// Kinds of message that flow.
     pub what: Vec<SharedKind>,
-    /// Interval between track reports, s.
+    /// Interval between track reports (and between batches of detections), s.
     pub interval_s: f64,
     /// Transport latency, s.
     pub latency_s: f64,

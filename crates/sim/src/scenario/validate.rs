@@ -370,7 +370,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
             c.push(
                 p.key("what"),
                 "nothing is shared",
-                "expected at least one of \"launch_notices\", \"tracks\", \"engagements\"",
+                "expected at least one of \"launch_notices\", \"tracks\", \"engagements\", \"detections\"",
             );
         }
         c.number(p.key("interval_s"), sh.interval_s, POSITIVE, "reporting interval", "s");
