@@ -37,6 +37,7 @@ pub fn apply(base: TrackerConfig, c: ResolvedTracking) -> TrackerConfig {
         associator: match c.associator {
             AssociatorChoice::Gnn => Associator::Gnn,
             AssociatorChoice::Jpda => Associator::Jpda,
+            AssociatorChoice::Jipda => Associator::Jipda,
         },
         confirmation: match c.confirmation {
             ConfirmationChoice::MOfN => Confirmation::MOfN,

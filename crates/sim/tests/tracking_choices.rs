@@ -42,16 +42,25 @@ fn every_choice_runs_and_tracks_the_threat() {
         ("ukf", "imm_reentry", "gnn"),
         ("ekf", "imm_reentry", "jpda"),
         ("ekf", "ballistic", "jpda"),
+        ("ekf", "ballistic", "jipda"),
+        ("ukf", "imm", "jipda"),
     ] {
+        // JIPDA confirms by existence; the others by the SPRT score.
+        let confirmation = if associator == "jipda" { "m_of_n" } else { "sprt" };
         let text = with_tracking(&format!(
-            "filter = \"{filter}\"\nmotion = \"{motion}\"\nassociator = \"{associator}\"\nconfirmation = \"sprt\"\n"
+            "filter = \"{filter}\"\nmotion = \"{motion}\"\nassociator = \"{associator}\"\nconfirmation = \"{confirmation}\"\n"
         ));
         let s = load_str(&text, "t.toml").unwrap_or_else(|e| panic!("{e}"));
         let cfg = tracker_config(&s.tracking, "BLUE");
         assert_eq!(cfg.estimator, if filter == "ukf" { Estimator::Ukf } else { Estimator::Ekf });
         assert_eq!(cfg.imm.is_some(), motion != "ballistic");
         assert_eq!(cfg.imm.is_some_and(|i| i.reentry.is_some()), motion == "imm_reentry");
-        assert_eq!(cfg.associator, if associator == "jpda" { Associator::Jpda } else { Associator::Gnn });
+        let expected = match associator {
+            "jpda" => Associator::Jpda,
+            "jipda" => Associator::Jipda,
+            _ => Associator::Gnn,
+        };
+        assert_eq!(cfg.associator, expected);
         // Written back and read again, the choices survive (campaign --vary relies on it).
         let again = load_str(&to_toml_string(&s).unwrap(), "again.toml").unwrap();
         assert_eq!(again.tracking, s.tracking);
@@ -99,7 +108,20 @@ fn bad_choices_are_located_and_list_the_valid_values() {
     let e = load_str(&text, "t.toml").unwrap_err();
     assert_eq!(e.field(), "tracking.party.BLUE.associator");
     assert_eq!(e.line(), Some(line_of(&text, "associator = \"mht\"")));
-    assert_eq!(e.hint(), "expected `gnn` or `jpda`");
+    assert_eq!(e.hint(), "expected one of `gnn`, `jpda`, `jipda`");
+
+    // JIPDA confirms by existence: the SPRT confirmation is refused, on [tracking] or per party.
+    let text = with_tracking("associator = \"jipda\"\nconfirmation = \"sprt\"\n");
+    let e = load_str(&text, "t.toml").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert_eq!(e.field(), "tracking.confirmation");
+    assert_eq!(e.line(), Some(line_of(&text, "confirmation = \"sprt\"")));
+    assert_eq!(e.message(), "`confirmation = \"sprt\"` does not apply with `associator = \"jipda\"`");
+    assert!(e.hint().contains("probability of existence"), "{}", e.hint());
+    let text = with_tracking("confirmation = \"sprt\"\n\n[tracking.party.BLUE]\nassociator = \"jipda\"\n");
+    let e = load_str(&text, "t.toml").unwrap_err();
+    assert_eq!(e.field(), "tracking.party.BLUE.associator");
+    assert_eq!(e.line(), Some(line_of(&text, "associator = \"jipda\"")));
 
     let text = with_tracking("\n[tracking.party.BLUE]\nestimator = \"ukf\"\n");
     let e = load_str(&text, "t.toml").unwrap_err();

@@ -3,7 +3,7 @@
 //! `tools/stonesoup_compare.py` so that our tracker and Stone Soup's see exactly the same detections.
 //!
 //! ```text
-//! cargo run --release -p shieldnet-tracking --example replay -- DIR [ekf|ukf|imm|imm-ukf] [gnn|jpda] [c_m]
+//! cargo run --release -p shieldnet-tracking --example replay -- DIR [ekf|ukf|imm|imm-ukf] [gnn|jpda|jipda] [c_m]
 //! ```
 //! DIR must hold `detections.csv`, `truth.csv` and `radars.csv` (`id,party,lat_deg,lon_deg,alt_m,
 //! boresight_az_deg,half_width_az_deg,min_el_deg,max_el_deg,max_range_km,revisit_s`, written by the
@@ -52,8 +52,11 @@ fn main() {
         }
         other => panic!("unknown filter {other}"),
     }
-    if assoc == "jpda" {
-        cfg.associator = Associator::Jpda;
+    match assoc {
+        "gnn" => {}
+        "jpda" => cfg.associator = Associator::Jpda,
+        "jipda" => cfg.associator = Associator::Jipda,
+        other => panic!("unknown associator {other}"),
     }
     // Radars, per party.
     let mut radars: Vec<(String, Radar)> = Vec::new();

@@ -11,8 +11,11 @@
 //!   of an object already held starts nothing;
 //! - each (track, report) pair is gated on the 2-D NIS (χ², 2 degrees of freedom, [`GATE_CHI2`]) and
 //!   assigned by global nearest neighbour (d² + ln|S|, optimal assignment);
-//! - an assigned report is an EKF update ([`crate::angles::update`]; in each IMM mode, mode
-//!   probabilities kept, κ of a reentry mode not updated) and a hit for M-of-N or the SPRT score;
+//! - an assigned report is an EKF update ([`crate::angles::update`]; in each IMM mode, κ of a
+//!   reentry mode not updated), after which the IMM mode probabilities are reweighted by each mode's
+//!   likelihood of the 2-D innovation ([`crate::imm::ImmState::reweight`], as radar updates do), and
+//!   a hit for M-of-N or the SPRT score (under JIPDA, an existence update with the same likelihood
+//!   ratio as the score, [`crate::jipda::after_detection`]);
 //!   the process noise adapts as on radar updates with the NIS measured against [`MANOEUVRE_NIS`];
 //! - the reports left over are paired across sensors (closest lines of sight first, within
 //!   [`PAIR_GATE_SIGMAS`]) and triangulated ([`crate::angles::triangulate`]) into a fix. A fix
@@ -33,7 +36,7 @@ use crate::track::TrackStatus;
 use crate::tracker::{
     ScanOutcome, Tracker, TrackerConfig, confirms, keep_track, new_track_with, predict_track,
 };
-use crate::{State6, motion, sprt};
+use crate::{State6, jipda, motion, sprt};
 use nalgebra::{Matrix2, Vector3};
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::Ecef;
@@ -89,6 +92,13 @@ impl AngleReport {
 struct AngleInnovation {
     d2: f64,
     ln_det: f64,
+}
+
+impl AngleInnovation {
+    /// ln N(ν; 0, S) = −(d² + ln|S| + 2 ln 2π)/2.
+    fn log_likelihood(&self) -> f64 {
+        -0.5 * (self.d2 + self.ln_det + 2.0 * (2.0 * std::f64::consts::PI).ln())
+    }
 }
 
 fn innovation(frame: &LosFrame, x: &State6, p: &crate::Cov6, r: &AngleReport) -> Option<AngleInnovation> {
@@ -271,6 +281,15 @@ impl Tracker {
             let z = Meas2::new(r.angles[0], r.angles[1]);
             let nis = match (&mut t.imm, cfg.imm) {
                 (Some(imm), Some(_)) => {
+                    // Mode probabilities from each mode's likelihood of the 2-D innovation (before
+                    // the mode-matched updates, as for radar looks).
+                    let logs: Vec<f64> = (0..imm.modes())
+                        .map(|m| {
+                            innovation(f, &imm.x[m], &imm.p[m], r)
+                                .map_or(f64::NEG_INFINITY, |i| i.log_likelihood())
+                        })
+                        .collect();
+                    imm.reweight(&logs);
                     let mut nis = None;
                     for m in 0..imm.modes() {
                         if let Some((x, p, d2)) = angles::update(f, &imm.x[m], &imm.p[m], &z, r.sigma_rad) {
@@ -294,6 +313,12 @@ impl Tracker {
             // ln N(ν; 0, S) of the 2-D innovation: −(d² + ln|S| + 2 ln 2π)/2.
             let ln_likelihood = -0.5 * (cost[i][c] + 2.0 * (2.0 * std::f64::consts::PI).ln());
             t.score += sprt::hit_increment(cfg.assumed_pd, cfg.clutter_density, ln_likelihood);
+            if let Some(e) = &mut t.existence {
+                e.predict(ts, cfg.jipda.survival_per_s);
+                let ratio = (ln_likelihood - cfg.clutter_density.ln()).exp();
+                e.probability =
+                    jipda::after_detection(e.probability, cfg.assumed_pd, cfg.jipda.gate_probability, ratio);
+            }
             out.associations.push((t.id, j));
             if t.status == TrackStatus::Tentative && confirms(t, cfg) {
                 t.status = TrackStatus::Confirmed;

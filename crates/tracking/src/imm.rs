@@ -234,6 +234,26 @@ impl ImmState {
             .collect()
     }
 
+    /// Bayes update of the mode probabilities with each mode's measurement log-likelihood
+    /// `logs[j]` = ln N(ν_j; 0, S_j) (−∞ for a mode without one); each probability is kept at least
+    /// 1e-12 so that a mode can recover. Returns `false`, changing nothing, if no mode has a finite
+    /// likelihood.
+    pub fn reweight(&mut self, logs: &[f64]) -> bool {
+        let n = self.modes().min(logs.len());
+        let max = logs[..n].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        if !max.is_finite() {
+            return false;
+        }
+        let mut post: Vec<f64> = (0..n).map(|j| self.mu[j] * (logs[j] - max).exp()).collect();
+        let total: f64 = post.iter().sum();
+        post.iter_mut().for_each(|v| *v = (*v / total).max(1e-12));
+        let total: f64 = post.iter().sum();
+        for (m, pj) in self.mu.iter_mut().zip(&post) {
+            *m = pj / total;
+        }
+        true
+    }
+
     /// Mode-matched updates with one measurement and the mode-probability update from the
     /// likelihoods. Returns the combined innovation distance of the most probable mode (for noise
     /// monitoring) or `None` if no mode could form an innovation.
@@ -249,16 +269,8 @@ impl ImmState {
             .iter()
             .map(|i| i.as_ref().map(|i| i.log_likelihood()).unwrap_or(f64::NEG_INFINITY))
             .collect();
-        let max = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        if !max.is_finite() {
+        if !self.reweight(&logs) {
             return None;
-        }
-        let mut post: Vec<f64> = (0..n).map(|j| self.mu[j] * (logs[j] - max).exp()).collect();
-        let total: f64 = post.iter().sum();
-        post.iter_mut().for_each(|v| *v = (*v / total).max(1e-12));
-        let total: f64 = post.iter().sum();
-        for (m, pj) in self.mu.iter_mut().zip(&post) {
-            *m = pj / total;
         }
         for j in 0..n {
             if let Some(inn) = &inns[j] {

@@ -9,7 +9,8 @@
 //!
 //! Selectable in [`TrackerConfig`]: the filter ([`filter::Estimator`]: EKF, default, or UKF
 //! ([`ukf`])), the boost/ballistic IMM ([`imm`]), the associator ([`Associator`]: GNN, default, or
-//! JPDA ([`jpda`])) and the confirmation logic ([`Confirmation`]: M-of-N, default, or the SPRT score
+//! JPDA ([`jpda`]), or JIPDA ([`jipda`]): JPDA with a probability of existence that confirms and
+//! deletes tracks) and the confirmation logic ([`Confirmation`]: M-of-N, default, or the SPRT score
 //! ([`sprt`])). [`metrics`] holds OSPA, GOSPA, NEES and SIAP with Stone Soup's conventions. The IMM can
 //! add a reentry mode with drag and an estimated ballistic coefficient ([`reentry`]); a detection's
 //! range rate, when present, is a sequential scalar update after the GNN update; [`angles`] holds the
@@ -28,6 +29,7 @@ pub mod ekf;
 pub mod filter;
 pub mod gating;
 pub mod imm;
+pub mod jipda;
 pub mod jpda;
 pub mod measurement;
 pub mod metrics;

@@ -50,6 +50,9 @@ pub struct Track {
     /// Track score: log-likelihood ratio of target versus false alarm (see [`crate::sprt`]).
     #[serde(default)]
     pub score: f64,
+    /// Probability of existence when the tracker runs JIPDA (see [`crate::jipda`]).
+    #[serde(default)]
+    pub existence: Option<crate::jipda::Existence>,
     /// The estimate right after the latest update, so a late report observed since can be applied
     /// by predicting from it again (see [`crate::angle_tracking`]).
     #[serde(skip)]
@@ -89,6 +92,11 @@ impl Track {
     /// Probability that the object is boosting (IMM only).
     pub fn boost_probability(&self) -> Option<f64> {
         self.imm.as_ref().map(|m| m.boost_probability())
+    }
+
+    /// Probability of existence (JIPDA only).
+    pub fn existence_probability(&self) -> Option<f64> {
+        self.existence.map(|e| e.probability)
     }
 
     /// Whether the track is confirmed.

@@ -4,6 +4,7 @@ use crate::assignment::{FORBIDDEN, assign_with_dummies};
 use crate::filter::{self, Estimator, Innovation};
 use crate::gating::{self, GateIndex};
 use crate::imm::{ImmConfig, ImmState};
+use crate::jipda::{self, JipdaConfig};
 use crate::measurement::{self, Meas3};
 use crate::sprt::{self, Sprt};
 use crate::track::{Track, TrackStatus};
@@ -54,6 +55,8 @@ pub struct TrackerConfig {
     pub confirmation: Confirmation,
     /// SPRT error probabilities when `confirmation` is [`Confirmation::Sprt`].
     pub sprt: Sprt,
+    /// Existence settings when `associator` is [`Associator::Jipda`].
+    pub jipda: JipdaConfig,
 }
 
 /// Track confirmation logic.
@@ -75,6 +78,9 @@ pub enum Associator {
     /// Joint probabilistic data association (exact enumeration per cluster); IMM tracks are updated
     /// with their most probable detection.
     Jpda,
+    /// JPDA with a probability of existence per track that confirms and deletes tracks in place of
+    /// `confirmation` ([`crate::jipda`]).
+    Jipda,
 }
 
 impl Default for TrackerConfig {
@@ -98,6 +104,7 @@ impl Default for TrackerConfig {
             clutter_density: 1e-7,
             confirmation: Confirmation::MOfN,
             sprt: Sprt::default(),
+            jipda: JipdaConfig::default(),
         }
     }
 }
@@ -141,6 +148,11 @@ impl Tracker {
         &self.cfg
     }
 
+    /// The settings, to change between looks.
+    pub fn config_mut(&mut self) -> &mut TrackerConfig {
+        &mut self.cfg
+    }
+
     /// Processes one look of `radar` (looks must come in non-decreasing time order).
     pub fn process_scan(&mut self, scan: &Scan, radar: &Radar) -> ScanOutcome {
         self.process_look(scan, Some(radar))
@@ -153,6 +165,9 @@ impl Tracker {
         let mut out = ScanOutcome::default();
         let cfg = &self.cfg;
         for t in &mut self.tracks {
+            if let Some(e) = &mut t.existence {
+                e.predict(scan.time_s, cfg.jipda.survival_per_s);
+            }
             predict_track(t, scan.time_s, cfg);
         }
         let meas = look_measurements(scan);
@@ -177,8 +192,11 @@ impl Tracker {
         let mut used = vec![false; meas.len()];
         let assignment: Vec<Option<usize>> = match cfg.associator {
             Associator::Gnn => assign_gated(&gated, &dummy, meas.len()),
-            Associator::Jpda => {
-                let betas = jpda_betas(&gated, meas.len(), cfg);
+            Associator::Jpda | Associator::Jipda => {
+                let betas = match cfg.associator {
+                    Associator::Jipda => jipda::associate(&mut self.tracks, &gated, meas.len(), cfg),
+                    _ => jpda_betas(&gated, meas.len(), cfg),
+                };
                 // Tracks with gated detections take the PDA update (single-model) or their most
                 // probable detection (IMM); every gated detection is the tracks' and starts nothing.
                 let mut best = vec![None; self.tracks.len()];
@@ -214,7 +232,7 @@ impl Tracker {
                         let projs = imm.project(cfg.estimator, &scan.site, &cfg.ukf);
                         imm.update(&projs, z, r);
                         (t.state, t.cov) = imm.combined();
-                    } else if cfg.associator == Associator::Jpda {
+                    } else if cfg.associator != Associator::Gnn {
                         // Already updated by PDA above.
                     } else if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
                         (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
@@ -271,6 +289,10 @@ impl Tracker {
                     if looked && radar.is_some_and(|r| r.can_see(&t.position())) {
                         t.record_look(false, window);
                         t.score += sprt::miss_increment(cfg.assumed_pd);
+                        if let Some(e) = t.existence.as_mut().filter(|_| gated[i].is_empty()) {
+                            e.probability =
+                                jipda::after_miss(e.probability, cfg.assumed_pd, cfg.jipda.gate_probability);
+                        }
                     }
                 }
             }
@@ -332,6 +354,9 @@ pub(crate) fn predict_track(t: &mut Track, time_s: f64, cfg: &TrackerConfig) {
 
 /// Whether a tentative track is confirmed by its latest hit.
 pub(crate) fn confirms(t: &Track, cfg: &TrackerConfig) -> bool {
+    if let Some(e) = &t.existence {
+        return e.probability >= cfg.jipda.confirm_existence;
+    }
     match cfg.confirmation {
         Confirmation::MOfN => t.hits_in_window() >= cfg.confirm_m,
         Confirmation::Sprt => cfg.sprt.decide(t.score) == sprt::Decision::Confirm,
@@ -381,6 +406,8 @@ pub(crate) fn new_track_with(
         noise_scale: 1.0,
         imm: None,
         score: 0.0,
+        existence: (cfg.associator == Associator::Jipda)
+            .then(|| jipda::Existence::new(cfg.jipda.initial_existence, time_s)),
         anchor: None,
     };
     if let Some(icfg) = &cfg.imm {
@@ -403,6 +430,9 @@ pub(crate) fn keep_track(t: &Track, cfg: &TrackerConfig) -> bool {
     let s = t.state[0].powi(2) / (a * a) + t.state[1].powi(2) / (a * a) + t.state[2].powi(2) / (b * b);
     if s < (1.0 - 5_000.0 / a).powi(2) {
         return false;
+    }
+    if let Some(e) = &t.existence {
+        return e.probability >= cfg.jipda.delete_existence;
     }
     match t.status {
         TrackStatus::Confirmed => t.consecutive_misses < cfg.delete_after_misses,

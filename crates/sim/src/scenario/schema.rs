@@ -411,7 +411,7 @@ pub struct TrackingSettings {
     /// Motion model: `"ballistic"` (default), `"imm"` (boost/ballistic) or `"imm_reentry"`.
     #[serde(default, skip_serializing_if = "is_default")]
     pub motion: MotionChoice,
-    /// Associator: `"gnn"` (default) or `"jpda"`.
+    /// Associator: `"gnn"` (default), `"jpda"` or `"jipda"` (existence confirms and deletes tracks).
     #[serde(default, skip_serializing_if = "is_default")]
     pub associator: AssociatorChoice,
     /// Confirmation: `"m_of_n"` (default) or `"sprt"`.

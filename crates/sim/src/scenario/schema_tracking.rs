@@ -36,6 +36,9 @@ pub enum AssociatorChoice {
     Gnn,
     /// Joint probabilistic data association.
     Jpda,
+    /// Joint integrated PDA: JPDA with a probability of existence per track, which confirms and
+    /// deletes tracks (so `confirmation = "sprt"` does not apply).
+    Jipda,
 }
 
 /// `confirmation`: the track confirmation logic.

@@ -423,6 +423,7 @@ pub(crate) fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.number(p.key("accel_noise_m2_s3"), t.accel_noise_m2_s3, NON_NEGATIVE, "process noise", "m²/s³");
     tracking::party_overrides(&mut c, s, party_names());
+    tracking::jipda_confirmation(&mut c, s);
 
     // [[raid]]
     if s.raids.is_empty() {
