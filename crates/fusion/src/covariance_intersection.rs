@@ -86,8 +86,8 @@ impl<const N: usize> Diagonalised<N> {
     fn new(pa: &SMatrix<f64, N, N>, pb: &SMatrix<f64, N, N>, eigen: Eigensolver<N>) -> Option<Self> {
         let la = nalgebra::Cholesky::new(*pa)?.l();
         // K = La⁻¹·Pb·La⁻ᵀ by two triangular solves.
-        let y = la.solve_lower_triangular(pb)?;
-        let k = la.solve_lower_triangular(&y.transpose())?;
+        let y = solve_lower(&la, *pb)?;
+        let k = solve_lower(&la, y.transpose())?;
         let (mu, q) = eigen(&((k + k.transpose()) * 0.5))?;
         if mu.as_slice().iter().any(|m| m.is_nan() || *m <= 0.0 || m.is_infinite()) {
             return None;
@@ -171,7 +171,7 @@ impl<const N: usize> Diagonalised<N> {
         w: f64,
     ) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)> {
         // M⁻¹·v = Qᵀ·(La⁻¹·v).
-        let to_diag = |v: &SVector<f64, N>| self.la.solve_lower_triangular(v).map(|y| self.q.tr_mul(&y));
+        let to_diag = |v: &SVector<f64, N>| solve_lower(&self.la, *v).map(|y| self.q.tr_mul(&y));
         let (at, bt) = (to_diag(a)?, to_diag(b)?);
         let g = self.nu.map(|n| w + (1.0 - w) * n);
         let xt = SVector::<f64, N>::from_fn(|i, _| (w * at[i] + (1.0 - w) * self.nu[i] * bt[i]) / g[i]);
@@ -181,6 +181,30 @@ impl<const N: usize> Diagonalised<N> {
         let x = self.m * xt;
         (x.as_slice().iter().chain(p.as_slice()).all(|v| v.is_finite())).then_some((x, p))
     }
+}
+
+/// L⁻¹·B for a lower triangular L, by forward substitution column by column (the operations of
+/// nalgebra's `solve_lower_triangular`, without its generic per-element overhead). `None` when L has
+/// a zero on its diagonal.
+fn solve_lower<const N: usize, const C: usize>(
+    l: &SMatrix<f64, N, N>,
+    mut b: SMatrix<f64, N, C>,
+) -> Option<SMatrix<f64, N, C>> {
+    let ls = l.as_slice();
+    for col in b.as_mut_slice().chunks_exact_mut(N) {
+        for i in 0..N {
+            let diag = ls[i * N + i];
+            if diag == 0.0 {
+                return None;
+            }
+            let coeff = col[i] / diag;
+            col[i] = coeff;
+            for (y, lr) in col[i + 1..].iter_mut().zip(&ls[i * N + i + 1..(i + 1) * N]) {
+                *y += -coeff * lr;
+            }
+        }
+    }
+    Some(b)
 }
 
 /// Naive fusion assuming independent errors: P⁻¹ = Pa⁻¹ + Pb⁻¹. Overconfident when the errors are
