@@ -92,10 +92,10 @@ pub fn gated_pairs(partner: &[(State6, Cov6)], local: &[(State6, Cov6)], gate_ch
     // wider ones are tested against every partner track, so that one poor track does not widen
     // every query.
     let mut radii: Vec<f64> = local_r.iter().map(|(_, r)| *r).collect();
-    radii.sort_by(f64::total_cmp);
+    radii.sort_unstable_by(f64::total_cmp);
     let r_grid = radii[radii.len() - 1].min(4.0 * radii[radii.len() / 2]);
     let mut partner_r: Vec<f64> = partner.iter().map(|(_, p)| radius(p)).filter(|r| r.is_finite()).collect();
-    partner_r.sort_by(f64::total_cmp);
+    partner_r.sort_unstable_by(f64::total_cmp);
     let r_partner_typical = partner_r.get(partner_r.len() / 2).copied().unwrap_or(0.0);
     let c = (2.0 * (r_partner_typical + r_grid)).max(1.0);
     let (wide, narrow): (Vec<Radius>, Vec<Radius>) = local_r.iter().partition(|(_, r)| *r > r_grid);
@@ -180,7 +180,7 @@ pub fn assign_gated(
     // order is deterministic.
     let mut grouped: Vec<(usize, usize, usize, f64)> =
         pairs.iter().map(|&(i, j, c)| (find(&mut parent, i), i, j, c)).collect();
-    grouped.sort_by_key(|a| (a.0, a.1, a.2));
+    grouped.sort_unstable_by_key(|a| (a.0, a.1, a.2));
     let mut result = vec![None; rows];
     let mut start = 0;
     while start < grouped.len() {

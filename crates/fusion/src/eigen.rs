@@ -91,9 +91,9 @@ fn tridiagonalise<const N: usize>(v: &mut [[f64; N]; N], d: &mut [f64; N], e: &m
                 f = d[j];
                 v[i][j] = f;
                 g = e[j] + v[j][j] * f;
-                for k in j + 1..i {
-                    g += v[j][k] * d[k];
-                    e[k] += v[j][k] * f;
+                for ((vjk, dk), ek) in v[j][j + 1..i].iter().zip(&d[j + 1..i]).zip(&mut e[j + 1..i]) {
+                    g += vjk * dk;
+                    *ek += vjk * f;
                 }
                 e[j] = g;
             }
@@ -109,8 +109,8 @@ fn tridiagonalise<const N: usize>(v: &mut [[f64; N]; N], d: &mut [f64; N], e: &m
             for j in 0..i {
                 f = d[j];
                 g = e[j];
-                for k in j..i {
-                    v[j][k] -= f * e[k] + g * d[k];
+                for ((vjk, ek), dk) in v[j][j..i].iter_mut().zip(&e[j..i]).zip(&d[j..i]) {
+                    *vjk -= f * ek + g * dk;
                 }
                 d[j] = v[j][i - 1];
                 v[j][i] = 0.0;
@@ -124,20 +124,23 @@ fn tridiagonalise<const N: usize>(v: &mut [[f64; N]; N], d: &mut [f64; N], e: &m
         v[i][i] = 1.0;
         let h = d[i + 1];
         if h != 0.0 {
-            for k in 0..=i {
+            for k in 0..i + 1 {
                 d[k] = v[i + 1][k] / h;
             }
-            for j in 0..=i {
+            let (done, rest) = v.split_at_mut(i + 1);
+            let next = &rest[0][..i + 1];
+            for vj in done.iter_mut() {
+                let vj = &mut vj[..i + 1];
                 let mut g = 0.0;
-                for k in 0..=i {
-                    g += v[i + 1][k] * v[j][k];
+                for (a, b) in next.iter().zip(vj.iter()) {
+                    g += a * b;
                 }
-                for k in 0..=i {
-                    v[j][k] -= g * d[k];
+                for (x, dk) in vj.iter_mut().zip(&d[..i + 1]) {
+                    *x -= g * dk;
                 }
             }
         }
-        for k in 0..=i {
+        for k in 0..i + 1 {
             v[i + 1][k] = 0.0;
         }
     }
