@@ -38,8 +38,8 @@ pub fn fuse<const N: usize>(
 /// −Σ ln gᵢ is convex), so ω is the root of the derivative in (0, 1), or an end point; it is found
 /// by Newton's method kept inside a shrinking bracket. No matrix is inverted; everything is on the
 /// stack (this runs for every fused pair of every update). The eigendecomposition is
-/// [`crate::eigen::symmetric_eigen`] (a stack-only tridiagonal QL, about a fifth of the instructions
-/// of nalgebra's general solver for 6×6; the same results to rounding, tested).
+/// [`crate::eigen::symmetric_eigen`] (a stack-only tridiagonal QL, cheaper than nalgebra's general
+/// solver for 6×6; the same results to rounding, tested).
 pub fn fuse_by<const N: usize>(
     a: &SVector<f64, N>,
     pa: &SMatrix<f64, N, N>,
