@@ -8,7 +8,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::constants::{WGS84_A, WGS84_B};
-use shieldnet_earth::{Ecef, Geodetic, LookAngles, Vec3};
+use shieldnet_earth::{Ecef, Enu, Geodetic, LookAngles, Vec3};
 use std::f64::consts::{PI, TAU};
 
 /// Everything that defines a radar, in SI units and radians.
@@ -113,6 +113,9 @@ pub struct Radar {
     /// The spec.
     pub spec: RadarSpec,
     site_ecef: Ecef,
+    /// East, north, up unit vectors of the site in ECEF (computed once: the look geometry of every
+    /// target and track would otherwise redo the site's trigonometry).
+    site_axes: [Vec3; 3],
     earth: Option<EffectiveEarth>,
 }
 
@@ -120,8 +123,18 @@ impl Radar {
     /// A radar owned by `party`.
     pub fn new(index: u32, party: u32, spec: RadarSpec) -> Self {
         let site_ecef = spec.site.to_ecef();
+        let site_axes = spec.site.enu_axes();
         let earth = spec.refraction.then(|| EffectiveEarth::new(&site_ecef, spec.site.alt_m, FOUR_THIRDS));
-        Self { index, party, spec, site_ecef, earth }
+        Self { index, party, spec, site_ecef, site_axes, earth }
+    }
+
+    /// Range, azimuth and elevation of a point seen from the site: the same arithmetic, hence the
+    /// same values, as `target.look_angles_from(&self.spec.site)`, with the site's position and axes
+    /// computed once.
+    pub fn look_angles(&self, target: &Ecef) -> LookAngles {
+        let d = target.0 - self.site_ecef.0;
+        let [e, n, u] = &self.site_axes;
+        Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d))).look_angles()
     }
 
     /// Site position in ECEF.
@@ -143,7 +156,7 @@ impl Radar {
     /// WGS-84 ellipsoid (or, with refraction, inside its volume at the apparent elevation and above
     /// the radio horizon).
     pub fn can_see(&self, target: &Ecef) -> bool {
-        let la = target.look_angles_from(&self.spec.site);
+        let la = self.look_angles(target);
         self.can_see_at(target, &la)
     }
 
@@ -271,7 +284,7 @@ impl Radar {
             None => (1.0, 1.0),
         };
         for tg in targets {
-            let la = tg.position.look_angles_from(&s.site);
+            let la = self.look_angles(&tg.position);
             if !self.can_see_at(&tg.position, &la) || cue.is_some_and(|c| !c.contains(&la)) {
                 continue;
             }
@@ -377,10 +390,21 @@ mod tests {
     use crate::cue::Cue;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
-    use shieldnet_earth::Enu;
 
     fn radar() -> Radar {
         Radar::new(0, 0, RadarSpec::example())
+    }
+
+    /// The cached site frame gives the look angles of the general conversion bit for bit.
+    #[test]
+    fn cached_look_angles_equal_the_general_conversion() {
+        let r = radar();
+        for (lat, lon, alt) in
+            [(37.0, 45.0, 150e3), (40.0, 30.0, 1e3), (38.349, 37.794, 2085.0), (-10.0, 120.0, 9e5)]
+        {
+            let p = Geodetic::from_degrees(lat, lon, alt).to_ecef();
+            assert_eq!(r.look_angles(&p), p.look_angles_from(&r.spec.site), "{lat} {lon} {alt}");
+        }
     }
 
     #[test]
