@@ -74,7 +74,8 @@ const COVARIANCE_STEPS: usize = 4;
 /// impact uncertainty (covariance propagated to impact and projected on the ground plane), and the
 /// asset it threatens most. Returns `None` when the object does not come down within an hour.
 ///
-/// The path is integrated every [`PATH_STEP_S`]; the covariance's transition matrix is chained over
+/// The path is integrated by one classical RK4 step per [`PATH_STEP_S`] (its error over a
+/// ballistic flight is well under a millimetre, tested against a fine-step reference); the covariance's transition matrix is chained over
 /// spans of [`COVARIANCE_STEPS`] path steps (16 s), each evaluated at the path state in the middle of
 /// its span (the exponential midpoint rule, second order in the span, where a transition evaluated at
 /// the start of each 4 s step is first order), and over the last span to impact at the path state
@@ -98,7 +99,7 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
         return None;
     }
     while t - t_s < MAX_PREDICTION_S {
-        let next = motion::propagate(&x, PATH_STEP_S);
+        let next = motion::propagate_rk4(&x, PATH_STEP_S, PATH_STEP_S);
         let next_alt = altitude_if_low(&next);
         if let Some(next_alt) = next_alt
             && next_alt <= 0.0
@@ -215,6 +216,36 @@ mod tests {
         assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
         assert!((normal_cdf(1.0) - 0.841_344_7).abs() < 2e-7);
         assert!((normal_cdf(-1.96) - 0.024_997_9).abs() < 2e-7);
+    }
+
+    /// The path (one RK4 step per point) against a 0.05 s RK4 reference from the same start: every
+    /// point within a millimetre, for missiles of several ranges.
+    #[test]
+    fn path_points_match_a_fine_step_reference() {
+        let rot = EarthRotation::at_julian_date(2_457_175.0);
+        let boost =
+            BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 120e3 };
+        let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
+        for (aim, t) in [
+            (Geodetic::from_degrees(44.43, 26.10, 0.0), 150.0),
+            (Geodetic::from_degrees(38.0, 40.0, 0.0), 200.0),
+            (Geodetic::from_degrees(52.23, 21.01, 0.0), 300.0),
+        ] {
+            let traj = fly_threat(&launch, &aim, 0.0, &boost, &rot).unwrap();
+            let (p, v) = traj.ecef_at(t, &rot).unwrap();
+            let x0 = State6::new(p.0.x, p.0.y, p.0.z, v.0.x, v.0.y, v.0.z);
+            let a = assess(&x0, &Cov6::identity(), t, &[]).unwrap();
+            let mut x = x0;
+            let mut worst = 0.0f64;
+            // Every point but the interpolated impact.
+            for (k, (tk, pk)) in a.path.iter().enumerate().take(a.path.len() - 1) {
+                assert!((tk - (t + PATH_STEP_S * k as f64)).abs() < 1e-9);
+                worst = worst.max((pk.0 - pos(&x).0).norm());
+                x = motion::propagate_rk4(&x, PATH_STEP_S, 0.05);
+            }
+            assert!(a.path.len() > 50, "{} points", a.path.len());
+            assert!(worst < 1e-3, "path {worst} m from the fine-step reference");
+        }
     }
 
     /// Impact uncertainty with the transition chained over steps of `step_s` (path states from
