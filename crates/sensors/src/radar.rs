@@ -156,8 +156,15 @@ impl Radar {
     /// WGS-84 ellipsoid (or, with refraction, inside its volume at the apparent elevation and above
     /// the radio horizon).
     pub fn can_see(&self, target: &Ecef) -> bool {
-        let la = self.look_angles(target);
-        self.can_see_at(target, &la)
+        let d = target.0 - self.site_ecef.0;
+        let [e, n, u] = &self.site_axes;
+        let enu = Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d)));
+        // Beyond the instrumented range: not seen, whatever the angles (the volume's first test, on
+        // the same range), so the angles are not computed.
+        if enu.0.norm() > self.spec.max_range_m {
+            return false;
+        }
+        self.can_see_at(target, &enu.look_angles())
     }
 
     fn can_see_at(&self, target: &Ecef, la: &LookAngles) -> bool {
@@ -404,6 +411,27 @@ mod tests {
         {
             let p = Geodetic::from_degrees(lat, lon, alt).to_ecef();
             assert_eq!(r.look_angles(&p), p.look_angles_from(&r.spec.site), "{lat} {lon} {alt}");
+        }
+    }
+
+    /// The early range exit of `can_see` changes no answer: the full test on every point of a grid
+    /// reaching beyond the instrumented range, with and without refraction.
+    #[test]
+    fn can_see_equals_the_full_volume_and_horizon_test() {
+        for refraction in [false, true] {
+            let r = Radar::new(0, 0, RadarSpec { refraction, ..RadarSpec::example() });
+            let mut seen = 0;
+            for lat in (20..=50).step_by(2) {
+                for lon in (20..=70).step_by(2) {
+                    for alt in [0.0, 20e3, 150e3, 600e3, 2_000e3] {
+                        let p = Geodetic::from_degrees(lat as f64, lon as f64, alt).to_ecef();
+                        let full = r.can_see_at(&p, &p.look_angles_from(&r.spec.site));
+                        assert_eq!(r.can_see(&p), full, "{lat} {lon} {alt} refraction {refraction}");
+                        seen += full as usize;
+                    }
+                }
+            }
+            assert!(seen > 50, "{seen} points seen");
         }
     }
 

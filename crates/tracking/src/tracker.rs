@@ -359,21 +359,28 @@ pub(crate) fn project_and_gate(
         let gated = gating::gate(cfg.gate_index, &projections, meas, cfg.gate_chi2);
         return (projections.into_iter().map(Some).collect(), gated);
     }
+    let mut projections = Vec::with_capacity(tracks.len());
+    let mut gated = Vec::with_capacity(tracks.len());
+    if meas.is_empty() {
+        projections.resize_with(tracks.len(), || None);
+        gated.resize_with(tracks.len(), Vec::new);
+        return (projections, gated);
+    }
     let points = crate::pregate::LookPoints::new(meas);
-    let mut near = Vec::new();
-    tracks
-        .iter()
-        .map(|t| {
-            near.clear();
-            points.near(frame, &t.state, &t.cov, cfg.gate_chi2, &mut near);
-            if near.is_empty() {
-                return (None, Vec::new());
-            }
-            let proj = filter::project_in(cfg.estimator, &t.state, &t.cov, frame, &cfg.ukf);
-            let row = gating::gate_candidates(&proj, meas, &near, cfg.gate_chi2);
-            (Some(proj), row)
-        })
-        .unzip()
+    let mut near = Vec::with_capacity(meas.len());
+    for t in tracks {
+        near.clear();
+        points.near(frame, &t.state, &t.cov, cfg.gate_chi2, &mut near);
+        if near.is_empty() {
+            projections.push(None);
+            gated.push(Vec::new());
+            continue;
+        }
+        let proj = filter::project_in(cfg.estimator, &t.state, &t.cov, frame, &cfg.ukf);
+        gated.push(gating::gate_candidates(&proj, meas, &near, cfg.gate_chi2));
+        projections.push(Some(proj));
+    }
+    (projections, gated)
 }
 
 /// Predicts a track to `time_s` if that is later than its time of validity.
