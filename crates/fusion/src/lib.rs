@@ -18,6 +18,7 @@
 
 pub mod association;
 pub mod covariance_intersection;
+pub mod eigen;
 pub mod messages;
 pub mod picture;
 pub mod rules;

@@ -17,9 +17,6 @@ const CONTINUITY_BONUS: f64 = 4.0;
 /// Key of a partner track: (partner party, partner's track id).
 pub type PartnerKey = (String, u32);
 
-/// One partner party's tracks at the picture time: keys and predicted (state, covariance).
-type PartyTracks = (Vec<PartnerKey>, Vec<(State6, Cov6)>);
-
 /// The latest report of one partner track.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerTrack {
@@ -50,15 +47,26 @@ pub struct FusedTrack {
     pub cov: Cov6,
 }
 
+/// What the fuser keeps of one partner party, keyed by the partner's track id (the party's name is
+/// the key of [`Fuser::parties`], so no per-track copy of it is made or compared).
+#[derive(Debug, Clone, Default)]
+struct PartnerParty {
+    /// Latest report of each track.
+    tracks: BTreeMap<u32, PartnerTrack>,
+    /// Picture ids given to this party's tracks when they had no local counterpart.
+    ids: BTreeMap<u32, u32>,
+    /// Last picture's pairing: partner track id → local track id.
+    pairing: BTreeMap<u32, u32>,
+}
+
 /// Keeps partner tracks and builds the fused picture.
 #[derive(Debug, Clone)]
 pub struct Fuser {
     accel_noise: f64,
     max_age_s: f64,
     gate_chi2: f64,
-    partner: BTreeMap<PartnerKey, PartnerTrack>,
-    partner_ids: BTreeMap<PartnerKey, u32>,
-    pairing: BTreeMap<PartnerKey, u32>,
+    /// Partner parties by name (a `BTreeMap`: pictures visit them in name order, tracks in id order).
+    parties: BTreeMap<String, PartnerParty>,
     next_partner_id: u32,
     rule: FusionRule,
     pregate: bool,
@@ -72,9 +80,7 @@ impl Fuser {
             accel_noise,
             max_age_s,
             gate_chi2: 16.27,
-            partner: BTreeMap::new(),
-            partner_ids: BTreeMap::new(),
-            pairing: BTreeMap::new(),
+            parties: BTreeMap::new(),
             next_partner_id: PARTNER_ID_BASE,
             rule: FusionRule::default(),
             pregate: true,
@@ -106,44 +112,49 @@ impl Fuser {
         now_s: f64,
     ) -> bool {
         let Some(cov) = report.cov() else { return false };
-        let key = (sender.to_string(), report.track_id);
-        if let Some(old) = self.partner.get(&key)
+        let party = match self.parties.get_mut(sender) {
+            Some(p) => p,
+            None => self.parties.entry(sender.to_string()).or_default(),
+        };
+        if let Some(old) = party.tracks.get(&report.track_id)
             && old.time_s >= time_of_validity_s
         {
             return false;
         }
-        self.partner.insert(
-            key,
+        party.tracks.insert(
+            report.track_id,
             PartnerTrack { time_s: time_of_validity_s, state: report.state(), cov, received_s: now_s },
         );
         true
     }
 
-    /// Partner tracks held.
-    pub fn partner_tracks(&self) -> &BTreeMap<PartnerKey, PartnerTrack> {
-        &self.partner
+    /// Partner tracks held (a copy, keyed by (party, track id)).
+    pub fn partner_tracks(&self) -> BTreeMap<PartnerKey, PartnerTrack> {
+        self.parties
+            .iter()
+            .flat_map(|(name, p)| p.tracks.iter().map(move |(id, t)| ((name.clone(), *id), t.clone())))
+            .collect()
     }
 
-    /// The current association of partner tracks to local track ids.
-    pub fn pairing(&self) -> &BTreeMap<PartnerKey, u32> {
-        &self.pairing
+    /// The current association of partner tracks to local track ids (a copy).
+    pub fn pairing(&self) -> BTreeMap<PartnerKey, u32> {
+        self.parties
+            .iter()
+            .flat_map(|(name, p)| p.pairing.iter().map(move |(id, l)| ((name.clone(), *id), *l)))
+            .collect()
     }
 
     /// Builds the picture at `now_s` from the party's confirmed local tracks.
     pub fn picture(&mut self, now_s: f64, local: &[&Track]) -> Vec<FusedTrack> {
         let max_age = self.max_age_s;
-        self.partner.retain(|_, p| now_s - p.time_s <= max_age);
         let q = self.accel_noise;
-        let local_now: Vec<(u32, State6, Cov6)> = local
+        let local_ids: Vec<u32> = local.iter().map(|t| t.id).collect();
+        let local_states: Vec<(State6, Cov6)> =
+            local.iter().map(|t| ekf::predict(&t.state, &t.cov, now_s - t.time_s, q)).collect();
+        let mut fused: Vec<FusedTrack> = local_ids
             .iter()
-            .map(|t| {
-                let (x, p) = ekf::predict(&t.state, &t.cov, now_s - t.time_s, q);
-                (t.id, x, p)
-            })
-            .collect();
-        let mut fused: Vec<FusedTrack> = local_now
-            .iter()
-            .map(|(id, x, p)| FusedTrack {
+            .zip(&local_states)
+            .map(|(id, (x, p))| FusedTrack {
                 id: *id,
                 local: Some(*id),
                 partners: vec![],
@@ -152,53 +163,54 @@ impl Fuser {
                 cov: *p,
             })
             .collect();
-        let local_states: Vec<(State6, Cov6)> = local_now.iter().map(|(_, x, p)| (*x, *p)).collect();
-        // Partner tracks are keyed (party, id), so each party's tracks form one run of the map.
-        let mut by_party: Vec<PartyTracks> = Vec::new();
-        let mut last_party: Option<&str> = None;
-        for (key, pt) in &self.partner {
-            if last_party != Some(key.0.as_str()) {
-                by_party.push((Vec::new(), Vec::new()));
-                last_party = Some(key.0.as_str());
-            }
-            if let Some((keys, predicted)) = by_party.last_mut() {
-                keys.push(key.clone());
+        // One party at a time (in name order, tracks in id order); buffers reused across parties.
+        let mut ids: Vec<u32> = Vec::new();
+        let mut predicted: Vec<(State6, Cov6)> = Vec::new();
+        let mut previous: Vec<Option<u32>> = Vec::new();
+        let next = &mut self.next_partner_id;
+        for (name, party) in &mut self.parties {
+            party.tracks.retain(|_, p| now_s - p.time_s <= max_age);
+            ids.clear();
+            predicted.clear();
+            previous.clear();
+            for (id, pt) in &party.tracks {
+                ids.push(*id);
                 predicted.push(ekf::predict(&pt.state, &pt.cov, now_s - pt.time_s, q));
+                previous.push(party.pairing.get(id).copied());
             }
-        }
-        let mut new_pairing = BTreeMap::new();
-        for (keys, predicted) in by_party {
+            party.pairing.clear();
+            if ids.is_empty() {
+                continue;
+            }
             // Rows: partner tracks; columns: local tracks. Spatially pre-gated, then assigned per
             // connected component (`association`).
-            let pairing = &self.pairing;
             let cost = |i: usize, j: usize, d2: f64| {
-                if pairing.get(&keys[i]) == Some(&local_now[j].0) { d2 - CONTINUITY_BONUS } else { d2 }
+                if previous[i] == Some(local_ids[j]) { d2 - CONTINUITY_BONUS } else { d2 }
             };
             let assignment = if self.pregate {
                 association::assign_pregated(&predicted, &local_states, self.gate_chi2, cost)
             } else {
                 association::assign_all_pairs(&predicted, &local_states, self.gate_chi2, cost)
             };
-            for ((key, (xp, pp)), col) in keys.iter().zip(&predicted).zip(assignment) {
+            for ((id, (xp, pp)), col) in ids.iter().zip(&predicted).zip(assignment) {
                 match col {
                     Some(j) => {
                         let f = &mut fused[j];
                         let (x, p) = self.rule.fuse(&f.state, &f.cov, xp, pp);
                         f.state = x;
                         f.cov = p;
-                        f.partners.push(key.clone());
-                        new_pairing.insert(key.clone(), local_now[j].0);
+                        f.partners.push((name.clone(), *id));
+                        party.pairing.insert(*id, local_ids[j]);
                     }
                     None => {
-                        let next = &mut self.next_partner_id;
-                        let id = *self.partner_ids.entry(key.clone()).or_insert_with(|| {
+                        let picture_id = *party.ids.entry(*id).or_insert_with(|| {
                             *next += 1;
                             *next - 1
                         });
                         fused.push(FusedTrack {
-                            id,
+                            id: picture_id,
                             local: None,
-                            partners: vec![key.clone()],
+                            partners: vec![(name.clone(), *id)],
                             time_s: now_s,
                             state: *xp,
                             cov: *pp,
@@ -207,7 +219,6 @@ impl Fuser {
                 }
             }
         }
-        self.pairing = new_pairing;
         fused
     }
 }

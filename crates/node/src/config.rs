@@ -69,6 +69,10 @@ impl ShareFilter {
         if self.threat_class_only && !is_threat_class(state) {
             return false;
         }
+        if self.min_altitude_m.is_none() && self.region.is_none() {
+            // Nothing left to test: skip the geodetic conversion.
+            return true;
+        }
         self.admits(&shieldnet_earth::Ecef(state.fixed_rows::<3>(0).into_owned()).to_geodetic())
     }
 
