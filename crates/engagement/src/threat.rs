@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use shieldnet_earth::constants::WGS84_A;
 use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
 use shieldnet_flight::{StateEci, Trajectory};
-use shieldnet_tracking::{Cov6, State6, motion};
+use shieldnet_tracking::{Cov6, State6, mat6, motion};
 
 /// Step of the predicted path, s.
 pub const PATH_STEP_S: f64 = 4.0;
@@ -67,22 +67,39 @@ impl ThreatAssessment {
     }
 }
 
+/// Path steps per step of the covariance propagation.
+const COVARIANCE_STEPS: usize = 4;
+
 /// Assesses a ballistic track (state and covariance valid at `t_s`): predicts its path to impact, the
 /// impact uncertainty (covariance propagated to impact and projected on the ground plane), and the
 /// asset it threatens most. Returns `None` when the object does not come down within an hour.
+///
+/// The path is integrated by one classical RK4 step per [`PATH_STEP_S`] (its error over a
+/// ballistic flight is well under a millimetre, tested against a fine-step reference); the covariance's transition matrix is chained over
+/// spans of [`COVARIANCE_STEPS`] path steps (16 s), each evaluated at the path state in the middle of
+/// its span (the exponential midpoint rule, second order in the span, where a transition evaluated at
+/// the start of each 4 s step is first order), and over the last span to impact at the path state
+/// nearest its middle. Tested against a fine-step transition: at least as accurate as 4 s steps
+/// evaluated at their start, with a quarter of the transitions.
 pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) -> Option<ThreatAssessment> {
     let mut x = *state;
     let mut t = t_s;
     let mut phi_total = Cov6::identity();
-    let mut path = vec![(t, pos(&x))];
-    let mut velocities = vec![vel(&x)];
+    // Path states since the start of the current covariance span (index 0: its start).
+    let mut span = [x; COVARIANCE_STEPS + 1];
+    let mut in_span = 0;
+    // Room for about 17 minutes of path (most calls) without regrowing.
+    let steps = 256;
+    let mut path = Vec::with_capacity(steps);
+    let mut velocities = Vec::with_capacity(steps);
+    path.push((t, pos(&x)));
+    velocities.push(vel(&x));
     let mut alt = Some(pos(&x).to_geodetic().alt_m);
     if alt.is_some_and(|a| a <= 0.0) {
         return None;
     }
     while t - t_s < MAX_PREDICTION_S {
-        let phi = motion::transition(&x, PATH_STEP_S);
-        let next = motion::propagate(&x, PATH_STEP_S);
+        let next = motion::propagate_rk4(&x, PATH_STEP_S, PATH_STEP_S);
         let next_alt = altitude_if_low(&next);
         if let Some(next_alt) = next_alt
             && next_alt <= 0.0
@@ -92,12 +109,15 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
             let f = alt / (alt - next_alt);
             let xi = x + (next - x) * f;
             let ti = t + PATH_STEP_S * f;
-            phi_total = motion::transition(&x, PATH_STEP_S * f) * phi_total;
+            let last = PATH_STEP_S * (in_span as f64 + f);
+            let mid = ((last / 2.0 / PATH_STEP_S).round() as usize).min(in_span);
+            phi_total = mat6::mul(&motion::transition(&span[mid], last), &phi_total);
             let impact_ecef = pos(&xi);
             let impact = Geodetic { alt_m: 0.0, ..impact_ecef.to_geodetic() };
             path.push((ti, impact.to_ecef()));
             velocities.push(vel(&xi));
-            let sigma = impact_sigma(&xi, &(phi_total * cov * phi_total.transpose()), &impact);
+            let p = mat6::mul_transpose(&mat6::mul(&phi_total, cov), &phi_total);
+            let sigma = impact_sigma(&xi, &p, &impact);
             let threatened = most_threatened(&impact, sigma, assets);
             return Some(ThreatAssessment {
                 impact,
@@ -108,10 +128,17 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
                 velocities,
             });
         }
-        phi_total = phi * phi_total;
         x = next;
         alt = next_alt;
         t += PATH_STEP_S;
+        in_span += 1;
+        span[in_span] = x;
+        if in_span == COVARIANCE_STEPS {
+            let length = PATH_STEP_S * COVARIANCE_STEPS as f64;
+            phi_total = mat6::mul(&motion::transition(&span[COVARIANCE_STEPS / 2], length), &phi_total);
+            span[0] = x;
+            in_span = 0;
+        }
         path.push((t, pos(&x)));
         velocities.push(vel(&x));
     }
@@ -189,6 +216,96 @@ mod tests {
         assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
         assert!((normal_cdf(1.0) - 0.841_344_7).abs() < 2e-7);
         assert!((normal_cdf(-1.96) - 0.024_997_9).abs() < 2e-7);
+    }
+
+    /// The path (one RK4 step per point) against a 0.05 s RK4 reference from the same start: every
+    /// point within a millimetre, for missiles of several ranges.
+    #[test]
+    fn path_points_match_a_fine_step_reference() {
+        let rot = EarthRotation::at_julian_date(2_457_175.0);
+        let boost =
+            BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 120e3 };
+        let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
+        for (aim, t) in [
+            (Geodetic::from_degrees(44.43, 26.10, 0.0), 150.0),
+            (Geodetic::from_degrees(38.0, 40.0, 0.0), 200.0),
+            (Geodetic::from_degrees(52.23, 21.01, 0.0), 300.0),
+        ] {
+            let traj = fly_threat(&launch, &aim, 0.0, &boost, &rot).unwrap();
+            let (p, v) = traj.ecef_at(t, &rot).unwrap();
+            let x0 = State6::new(p.0.x, p.0.y, p.0.z, v.0.x, v.0.y, v.0.z);
+            let a = assess(&x0, &Cov6::identity(), t, &[]).unwrap();
+            let mut x = x0;
+            let mut worst = 0.0f64;
+            // Every point but the interpolated impact.
+            for (k, (tk, pk)) in a.path.iter().enumerate().take(a.path.len() - 1) {
+                assert!((tk - (t + PATH_STEP_S * k as f64)).abs() < 1e-9);
+                worst = worst.max((pk.0 - pos(&x).0).norm());
+                x = motion::propagate_rk4(&x, PATH_STEP_S, 0.05);
+            }
+            assert!(a.path.len() > 50, "{} points", a.path.len());
+            assert!(worst < 1e-3, "path {worst} m from the fine-step reference");
+        }
+    }
+
+    /// Impact uncertainty with the transition chained over steps of `step_s` (path states from
+    /// `step_s` steps too), each evaluated at the step's start or at its middle (the state
+    /// propagated half a step), to the linearly interpolated surface crossing.
+    fn impact_sigma_by_steps(state: &State6, cov: &Cov6, step_s: f64, midpoint: bool) -> f64 {
+        let (mut x, mut phi_total) = (*state, Cov6::identity());
+        let alt = |x: &State6| pos(x).to_geodetic().alt_m;
+        loop {
+            let next = motion::propagate(&x, step_s);
+            let at = |h: f64| if midpoint { motion::propagate(&x, h / 2.0) } else { x };
+            if alt(&next) <= 0.0 {
+                let f = alt(&x) / (alt(&x) - alt(&next));
+                let xi = x + (next - x) * f;
+                phi_total = motion::transition(&at(step_s * f), step_s * f) * phi_total;
+                let impact = Geodetic { alt_m: 0.0, ..pos(&xi).to_geodetic() };
+                return impact_sigma(&xi, &(phi_total * cov * phi_total.transpose()), &impact);
+            }
+            phi_total = motion::transition(&at(step_s), step_s) * phi_total;
+            x = next;
+        }
+    }
+
+    /// The impact uncertainty of the 16 s midpoint spans against a fine-step reference (0.25 s
+    /// midpoint steps): within 1e-4 of it (about 1e-5 here, where the 4 s steps are off by up to 2e-4), and at least as close as the 4 s start-point steps it
+    /// replaced, for missiles of several ranges and covariances of several shapes.
+    #[test]
+    fn impact_sigma_matches_a_fine_step_transition() {
+        let rot = EarthRotation::at_julian_date(2_457_175.0);
+        let boost =
+            BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 120e3 };
+        let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
+        for (aim, t) in [
+            (Geodetic::from_degrees(44.43, 26.10, 0.0), 300.0),
+            (Geodetic::from_degrees(44.43, 26.10, 0.0), 700.0),
+            (Geodetic::from_degrees(38.0, 40.0, 0.0), 200.0),
+            (Geodetic::from_degrees(52.23, 21.01, 0.0), 400.0),
+        ] {
+            let traj = fly_threat(&launch, &aim, 0.0, &boost, &rot).unwrap();
+            let (p, v) = traj.ecef_at(t, &rot).unwrap();
+            let x = State6::new(p.0.x, p.0.y, p.0.z, v.0.x, v.0.y, v.0.z);
+            let mut correlated = Cov6::identity() * 400.0;
+            for k in 0..3 {
+                correlated[(k, k + 3)] = 5.0;
+                correlated[(k + 3, k)] = 5.0;
+                correlated[(k + 3, k + 3)] = 0.25;
+            }
+            let mut diagonal = Cov6::identity() * 100.0;
+            for k in 3..6 {
+                diagonal[(k, k)] = 0.09;
+            }
+            for cov in [diagonal, correlated] {
+                let new = assess(&x, &cov, t, &[]).unwrap().impact_sigma_m;
+                let reference = impact_sigma_by_steps(&x, &cov, 0.25, true);
+                let old = impact_sigma_by_steps(&x, &cov, PATH_STEP_S, false);
+                let (e_new, e_old) = ((new - reference).abs(), (old - reference).abs());
+                assert!(e_new <= 1e-4 * reference, "{new} m vs {reference} m");
+                assert!(e_new <= e_old, "{e_new} m vs {e_old} m with 4 s start-point steps");
+            }
+        }
     }
 
     #[test]

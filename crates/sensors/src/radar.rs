@@ -8,7 +8,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::constants::{WGS84_A, WGS84_B};
-use shieldnet_earth::{Ecef, Geodetic, LookAngles, Vec3};
+use shieldnet_earth::{Ecef, Enu, Geodetic, LookAngles, Vec3};
 use std::f64::consts::{PI, TAU};
 
 /// Everything that defines a radar, in SI units and radians.
@@ -113,6 +113,9 @@ pub struct Radar {
     /// The spec.
     pub spec: RadarSpec,
     site_ecef: Ecef,
+    /// East, north, up unit vectors of the site in ECEF (computed once: the look geometry of every
+    /// target and track would otherwise redo the site's trigonometry).
+    site_axes: [Vec3; 3],
     earth: Option<EffectiveEarth>,
 }
 
@@ -120,8 +123,18 @@ impl Radar {
     /// A radar owned by `party`.
     pub fn new(index: u32, party: u32, spec: RadarSpec) -> Self {
         let site_ecef = spec.site.to_ecef();
+        let site_axes = spec.site.enu_axes();
         let earth = spec.refraction.then(|| EffectiveEarth::new(&site_ecef, spec.site.alt_m, FOUR_THIRDS));
-        Self { index, party, spec, site_ecef, earth }
+        Self { index, party, spec, site_ecef, site_axes, earth }
+    }
+
+    /// Range, azimuth and elevation of a point seen from the site: the same arithmetic, hence the
+    /// same values, as `target.look_angles_from(&self.spec.site)`, with the site's position and axes
+    /// computed once.
+    pub fn look_angles(&self, target: &Ecef) -> LookAngles {
+        let d = target.0 - self.site_ecef.0;
+        let [e, n, u] = &self.site_axes;
+        Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d))).look_angles()
     }
 
     /// Site position in ECEF.
@@ -143,8 +156,15 @@ impl Radar {
     /// WGS-84 ellipsoid (or, with refraction, inside its volume at the apparent elevation and above
     /// the radio horizon).
     pub fn can_see(&self, target: &Ecef) -> bool {
-        let la = target.look_angles_from(&self.spec.site);
-        self.can_see_at(target, &la)
+        let d = target.0 - self.site_ecef.0;
+        let [e, n, u] = &self.site_axes;
+        let enu = Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d)));
+        // Beyond the instrumented range: not seen, whatever the angles (the volume's first test, on
+        // the same range), so the angles are not computed.
+        if enu.0.norm() > self.spec.max_range_m {
+            return false;
+        }
+        self.can_see_at(target, &enu.look_angles())
     }
 
     fn can_see_at(&self, target: &Ecef, la: &LookAngles) -> bool {
@@ -271,7 +291,7 @@ impl Radar {
             None => (1.0, 1.0),
         };
         for tg in targets {
-            let la = tg.position.look_angles_from(&s.site);
+            let la = self.look_angles(&tg.position);
             if !self.can_see_at(&tg.position, &la) || cue.is_some_and(|c| !c.contains(&la)) {
                 continue;
             }
@@ -377,10 +397,42 @@ mod tests {
     use crate::cue::Cue;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
-    use shieldnet_earth::Enu;
 
     fn radar() -> Radar {
         Radar::new(0, 0, RadarSpec::example())
+    }
+
+    /// The cached site frame gives the look angles of the general conversion bit for bit.
+    #[test]
+    fn cached_look_angles_equal_the_general_conversion() {
+        let r = radar();
+        for (lat, lon, alt) in
+            [(37.0, 45.0, 150e3), (40.0, 30.0, 1e3), (38.349, 37.794, 2085.0), (-10.0, 120.0, 9e5)]
+        {
+            let p = Geodetic::from_degrees(lat, lon, alt).to_ecef();
+            assert_eq!(r.look_angles(&p), p.look_angles_from(&r.spec.site), "{lat} {lon} {alt}");
+        }
+    }
+
+    /// The early range exit of `can_see` changes no answer: the full test on every point of a grid
+    /// reaching beyond the instrumented range, with and without refraction.
+    #[test]
+    fn can_see_equals_the_full_volume_and_horizon_test() {
+        for refraction in [false, true] {
+            let r = Radar::new(0, 0, RadarSpec { refraction, ..RadarSpec::example() });
+            let mut seen = 0;
+            for lat in (20..=50).step_by(2) {
+                for lon in (20..=70).step_by(2) {
+                    for alt in [0.0, 20e3, 150e3, 600e3, 2_000e3] {
+                        let p = Geodetic::from_degrees(lat as f64, lon as f64, alt).to_ecef();
+                        let full = r.can_see_at(&p, &p.look_angles_from(&r.spec.site));
+                        assert_eq!(r.can_see(&p), full, "{lat} {lon} {alt} refraction {refraction}");
+                        seen += full as usize;
+                    }
+                }
+            }
+            assert!(seen > 50, "{seen} points seen");
+        }
     }
 
     #[test]

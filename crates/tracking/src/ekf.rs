@@ -1,7 +1,7 @@
 //! Extended Kalman filter steps on the ballistic model and the radar measurement model.
 
 use crate::measurement::{self, Meas3};
-use crate::{Cov6, State6, motion};
+use crate::{Cov6, State6, mat6, motion};
 use nalgebra::{Matrix3, SMatrix};
 use shieldnet_earth::Geodetic;
 
@@ -12,7 +12,7 @@ pub fn predict(x: &State6, p: &Cov6, dt: f64, q: f64) -> (State6, Cov6) {
     }
     let phi = motion::transition(x, dt);
     let xn = motion::propagate(x, dt);
-    let pn = phi * p * phi.transpose() + motion::process_noise(q, dt);
+    let pn = mat6::mul_transpose(&mat6::mul(&phi, p), &phi) + motion::process_noise(q, dt);
     (xn, symmetrize(&pn))
 }
 

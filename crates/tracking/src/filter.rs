@@ -100,7 +100,7 @@ impl Projection {
         let pn = match &self.h {
             Some(h) => {
                 let i_kh = Cov6::identity() - k * h;
-                i_kh * p * i_kh.transpose() + k * r * k.transpose()
+                crate::mat6::mul_transpose(&crate::mat6::mul(&i_kh, p), &i_kh) + k * r * k.transpose()
             }
             None => p - k * inn.s * k.transpose(),
         };

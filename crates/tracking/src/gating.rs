@@ -76,6 +76,18 @@ fn accept(
     proj.innovation(&meas[j].0, &meas[j].1).filter(|inn| inn.d2 <= gate_chi2).map(|inn| (j, inn))
 }
 
+/// In-gate (detection, innovation) pairs of one track among `candidates` (detection indices in
+/// increasing order, e.g. from [`crate::pregate`]): the row [`gate`] gives when the candidates
+/// hold every detection that passes.
+pub fn gate_candidates(
+    proj: &Projection,
+    meas: &[(Meas3, Matrix3<f64>)],
+    candidates: &[usize],
+    gate_chi2: f64,
+) -> Vec<(usize, Innovation)> {
+    candidates.iter().filter_map(|&j| accept(proj, meas, j, gate_chi2)).collect()
+}
+
 fn all_pairs(
     projections: &[Projection],
     meas: &[(Meas3, Matrix3<f64>)],
@@ -165,7 +177,7 @@ fn range_window(
 }
 
 /// The Cartesian point (site ENU, m) of a (range, azimuth, elevation) measurement.
-fn point(z: &Meas3) -> [f64; 3] {
+pub(crate) fn point(z: &Meas3) -> [f64; 3] {
     let (se, ce) = z[2].sin_cos();
     let (sa, ca) = z[1].sin_cos();
     [z[0] * ce * sa, z[0] * ce * ca, z[0] * se]

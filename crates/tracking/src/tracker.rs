@@ -174,12 +174,7 @@ impl Tracker {
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
         // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
         let frame = measurement::SiteFrame::new(&scan.site);
-        let projections: Vec<filter::Projection> = self
-            .tracks
-            .iter()
-            .map(|t| filter::project_in(cfg.estimator, &t.state, &t.cov, &frame, &cfg.ukf))
-            .collect();
-        let gated = gating::gate(cfg.gate_index, &projections, &meas, cfg.gate_chi2);
+        let (projections, gated) = project_and_gate(&self.tracks, &meas, &frame, cfg);
         let dummy: Vec<f64> = gated
             .iter()
             .map(|row| {
@@ -216,8 +211,9 @@ impl Tracker {
                     if t.imm.is_none() || cfg.imm.is_none() {
                         let weighted: Vec<(f64, &Innovation)> =
                             gated[i].iter().map(|(j, inn)| (betas[i][j + 1], inn)).collect();
-                        (t.state, t.cov) =
-                            projections[i].update_pda(&t.state, &t.cov, &weighted, betas[i][0]);
+                        if let Some(proj) = &projections[i] {
+                            (t.state, t.cov) = proj.update_pda(&t.state, &t.cov, &weighted, betas[i][0]);
+                        }
                     }
                 }
                 best
@@ -234,8 +230,10 @@ impl Tracker {
                         (t.state, t.cov) = imm.combined();
                     } else if cfg.associator != Associator::Gnn {
                         // Already updated by PDA above.
-                    } else if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
-                        (t.state, t.cov) = projections[i].update(&t.state, &t.cov, inn, r);
+                    } else if let (Some((_, inn)), Some(proj)) =
+                        (gated[i].iter().find(|(k, _)| *k == j), &projections[i])
+                    {
+                        (t.state, t.cov) = proj.update(&t.state, &t.cov, inn, r);
                         t.adapt_noise(inn.d2, cfg);
                     }
                     if let Some(rr) = scan.detections[j].range_rate
@@ -284,7 +282,10 @@ impl Tracker {
                 None => {
                     let looked = match &scan.window {
                         None => true,
-                        Some(w) => w.contains(&t.position().look_angles_from(&scan.site)),
+                        Some(w) => {
+                            let la = shieldnet_earth::Enu(frame.enu(&t.state)).look_angles();
+                            w.contains(&la)
+                        }
                     };
                     if looked && radar.is_some_and(|r| r.can_see(&t.position())) {
                         t.record_look(false, window);
@@ -330,6 +331,56 @@ pub(crate) fn look_measurements(scan: &Scan) -> Vec<(Meas3, nalgebra::Matrix3<f6
             )
         })
         .collect()
+}
+
+/// In-gate detections of one look: each track's projection into the look's measurement space
+/// (`None` for a track that no detection can gate) and its in-gate (detection, innovation) pairs.
+///
+/// With the EKF and the automatic gate on a look with few pairs (the all-pairs case), the Cartesian
+/// pre-gate ([`crate::pregate`]) first picks each track's candidate detections: a track with none is
+/// not projected, the others form innovations with their candidates only. The pairs and innovations
+/// are those of [`gating::gate`] (tested).
+pub(crate) type Projected = (Vec<Option<filter::Projection>>, Vec<Vec<(usize, Innovation)>>);
+
+pub(crate) fn project_and_gate(
+    tracks: &[Track],
+    meas: &[(Meas3, nalgebra::Matrix3<f64>)],
+    frame: &measurement::SiteFrame,
+    cfg: &TrackerConfig,
+) -> Projected {
+    let pregate = cfg.estimator == Estimator::Ekf
+        && cfg.gate_index == GateIndex::Auto
+        && tracks.len() * meas.len() < gating::AUTO_MIN_PAIRS;
+    if !pregate {
+        let projections: Vec<filter::Projection> = tracks
+            .iter()
+            .map(|t| filter::project_in(cfg.estimator, &t.state, &t.cov, frame, &cfg.ukf))
+            .collect();
+        let gated = gating::gate(cfg.gate_index, &projections, meas, cfg.gate_chi2);
+        return (projections.into_iter().map(Some).collect(), gated);
+    }
+    let mut projections = Vec::with_capacity(tracks.len());
+    let mut gated = Vec::with_capacity(tracks.len());
+    if meas.is_empty() {
+        projections.resize_with(tracks.len(), || None);
+        gated.resize_with(tracks.len(), Vec::new);
+        return (projections, gated);
+    }
+    let points = crate::pregate::LookPoints::new(meas);
+    let mut near = Vec::with_capacity(meas.len());
+    for t in tracks {
+        near.clear();
+        points.near(frame, &t.state, &t.cov, cfg.gate_chi2, &mut near);
+        if near.is_empty() {
+            projections.push(None);
+            gated.push(Vec::new());
+            continue;
+        }
+        let proj = filter::project_in(cfg.estimator, &t.state, &t.cov, frame, &cfg.ukf);
+        gated.push(gating::gate_candidates(&proj, meas, &near, cfg.gate_chi2));
+        projections.push(Some(proj));
+    }
+    (projections, gated)
 }
 
 /// Predicts a track to `time_s` if that is later than its time of validity.
@@ -484,21 +535,36 @@ fn assign_gated(gated: &[Vec<(usize, Innovation)>], dummy: &[f64], nd: usize) ->
             }
         }
     }
-    let mut components: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> = Default::default();
+    // Components in order of their first track (the root of a component is its lowest index, a
+    // track's, since every component here holds one).
+    let mut slot = vec![usize::MAX; nt];
+    let mut components: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for (i, row) in gated.iter().enumerate() {
         if !row.is_empty() {
             let root = find(&mut parent, i);
-            components.entry(root).or_default().0.push(i);
+            if slot[root] == usize::MAX {
+                slot[root] = components.len();
+                components.push(Default::default());
+            }
+            components[slot[root]].0.push(i);
         }
     }
     for j in 0..nd {
         let root = find(&mut parent, nt + j);
-        if let Some(c) = components.get_mut(&root) {
-            c.1.push(j);
+        if root < nt && slot[root] != usize::MAX {
+            components[slot[root]].1.push(j);
         }
     }
     let mut out = vec![None; nt];
-    for (tracks, dets) in components.values() {
+    for (tracks, dets) in &components {
+        if let ([i], [j]) = (tracks.as_slice(), dets.as_slice())
+            && let [(_, inn)] = gated[*i].as_slice()
+        {
+            // One track, one detection: the solver's choice written out (see `single_pair`).
+            let cost = inn.d2 + inn.s.determinant().max(1e-300).ln();
+            out[*i] = single_pair(cost, dummy[*i]).then_some(*j);
+            continue;
+        }
         let cost: Vec<Vec<f64>> = tracks
             .iter()
             .map(|&i| {
@@ -518,10 +584,45 @@ fn assign_gated(gated: &[Vec<(usize, Innovation)>], dummy: &[f64], nd: usize) ->
     out
 }
 
+/// Whether [`assign_with_dummies`] gives a one-by-one problem's only column to its row: when the
+/// pair is allowed (below [`FORBIDDEN`]) and costs no more than the row's dummy (ties go to the lower
+/// column, the detection), with the solver's clamping of both costs to [`FORBIDDEN`] (a dummy of −∞
+/// makes the solver give up: no assignment).
+fn single_pair(cost: f64, dummy: f64) -> bool {
+    let c = if cost.is_finite() { cost.min(FORBIDDEN) } else { FORBIDDEN };
+    let d = dummy.min(FORBIDDEN);
+    d.is_finite() && c <= d && cost < FORBIDDEN
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use nalgebra::Matrix3;
+
+    #[test]
+    fn single_pair_equals_the_solver() {
+        let values = [
+            -1e300,
+            -5.0,
+            -0.0,
+            0.0,
+            1.0,
+            16.27,
+            16.27 + 1e-12,
+            1e14,
+            FORBIDDEN,
+            2e15,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for c in values {
+            for d in values {
+                let want = assign_with_dummies(&[vec![c]], &[d]) == vec![Some(0)];
+                assert_eq!(single_pair(c, d), want, "cost {c}, dummy {d}");
+            }
+        }
+    }
 
     fn inn(d2: f64, s: f64) -> Innovation {
         let s = Matrix3::identity() * s;
