@@ -151,18 +151,17 @@ impl Fuser {
         let local_ids: Vec<u32> = local.iter().map(|t| t.id).collect();
         let local_states: Vec<(State6, Cov6)> =
             local.iter().map(|t| ekf::predict(&t.state, &t.cov, now_s - t.time_s, q)).collect();
-        let mut fused: Vec<FusedTrack> = local_ids
-            .iter()
-            .zip(&local_states)
-            .map(|(id, (x, p))| FusedTrack {
-                id: *id,
-                local: Some(*id),
-                partners: vec![],
-                time_s: now_s,
-                state: *x,
-                cov: *p,
-            })
-            .collect();
+        // Room for every local track and every partner track held (an upper bound: one allocation).
+        let partner_count: usize = self.parties.values().map(|p| p.tracks.len()).sum();
+        let mut fused: Vec<FusedTrack> = Vec::with_capacity(local.len() + partner_count);
+        fused.extend(local_ids.iter().zip(&local_states).map(|(id, (x, p))| FusedTrack {
+            id: *id,
+            local: Some(*id),
+            partners: vec![],
+            time_s: now_s,
+            state: *x,
+            cov: *p,
+        }));
         // One party at a time (in name order, tracks in id order); buffers reused across parties.
         let mut ids: Vec<u32> = Vec::new();
         let mut predicted: Vec<(State6, Cov6)> = Vec::new();
