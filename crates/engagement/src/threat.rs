@@ -218,22 +218,27 @@ mod tests {
         assert!((normal_cdf(-1.96) - 0.024_997_9).abs() < 2e-7);
     }
 
-    /// The path (one RK4 step per point) against a 0.05 s RK4 reference from the same start: every
-    /// point within a millimetre, for missiles of several ranges.
-    #[test]
-    fn path_points_match_a_fine_step_reference() {
+    /// The state (ECEF) `t` s after launch of a notional 2,000 km-class missile from Semnan toward `aim`.
+    fn semnan_missile_at(aim: &Geodetic, t: f64) -> State6 {
         let rot = EarthRotation::at_julian_date(2_457_175.0);
         let boost =
             BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 120e3 };
         let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
+        let traj = fly_threat(&launch, aim, 0.0, &boost, &rot).unwrap();
+        let (p, v) = traj.ecef_at(t, &rot).unwrap();
+        State6::new(p.0.x, p.0.y, p.0.z, v.0.x, v.0.y, v.0.z)
+    }
+
+    /// The path (one RK4 step per point) against a 0.05 s RK4 reference from the same start: every
+    /// point within a millimetre, for missiles of several ranges.
+    #[test]
+    fn path_points_match_a_fine_step_reference() {
         for (aim, t) in [
             (Geodetic::from_degrees(44.43, 26.10, 0.0), 150.0),
             (Geodetic::from_degrees(38.0, 40.0, 0.0), 200.0),
             (Geodetic::from_degrees(52.23, 21.01, 0.0), 300.0),
         ] {
-            let traj = fly_threat(&launch, &aim, 0.0, &boost, &rot).unwrap();
-            let (p, v) = traj.ecef_at(t, &rot).unwrap();
-            let x0 = State6::new(p.0.x, p.0.y, p.0.z, v.0.x, v.0.y, v.0.z);
+            let x0 = semnan_missile_at(&aim, t);
             let a = assess(&x0, &Cov6::identity(), t, &[]).unwrap();
             let mut x = x0;
             let mut worst = 0.0f64;
@@ -270,23 +275,18 @@ mod tests {
     }
 
     /// The impact uncertainty of the 16 s midpoint spans against a fine-step reference (0.25 s
-    /// midpoint steps): within 1e-4 of it (about 1e-5 here, where the 4 s steps are off by up to 2e-4), and at least as close as the 4 s start-point steps it
-    /// replaced, for missiles of several ranges and covariances of several shapes.
+    /// midpoint steps): within 1e-4 of it (about 1e-5 here, where the 4 s steps are off by up to 2e-4),
+    /// and at least as close as the 4 s start-point steps it replaced, for missiles of several ranges
+    /// and covariances of several shapes.
     #[test]
     fn impact_sigma_matches_a_fine_step_transition() {
-        let rot = EarthRotation::at_julian_date(2_457_175.0);
-        let boost =
-            BoostSpec { burnout_time_s: 110.0, burnout_altitude_m: 100e3, burnout_downrange_m: 120e3 };
-        let launch = Geodetic::from_degrees(35.23, 53.92, 0.0);
         for (aim, t) in [
             (Geodetic::from_degrees(44.43, 26.10, 0.0), 300.0),
             (Geodetic::from_degrees(44.43, 26.10, 0.0), 700.0),
             (Geodetic::from_degrees(38.0, 40.0, 0.0), 200.0),
             (Geodetic::from_degrees(52.23, 21.01, 0.0), 400.0),
         ] {
-            let traj = fly_threat(&launch, &aim, 0.0, &boost, &rot).unwrap();
-            let (p, v) = traj.ecef_at(t, &rot).unwrap();
-            let x = State6::new(p.0.x, p.0.y, p.0.z, v.0.x, v.0.y, v.0.z);
+            let x = semnan_missile_at(&aim, t);
             let mut correlated = Cov6::identity() * 400.0;
             for k in 0..3 {
                 correlated[(k, k + 3)] = 5.0;

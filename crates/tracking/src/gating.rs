@@ -289,11 +289,7 @@ mod tests {
 
     #[test]
     fn kd_tree_ball_queries_equal_brute_force() {
-        let mut seed = 99u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_rng::uniform(99);
         for n in [0usize, 1, 5, 8, 9, 40, 300] {
             // Duplicated coordinates exercise ties in the median split.
             let pts: Vec<[f64; 3]> =

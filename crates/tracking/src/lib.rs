@@ -39,6 +39,8 @@ pub mod partner_scan;
 pub mod pregate;
 pub mod reentry;
 pub mod sprt;
+#[cfg(test)]
+mod test_rng;
 pub mod track;
 pub mod tracker;
 pub mod ukf;

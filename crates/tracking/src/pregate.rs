@@ -93,11 +93,7 @@ mod tests {
     /// the candidates hold every pair the all-pairs gate accepts.
     #[test]
     fn candidates_hold_every_pair_the_gate_accepts() {
-        let mut seed = 2024u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_rng::uniform(2024);
         let site = Geodetic::from_degrees(38.3, 37.8, 2000.0);
         let frame = SiteFrame::new(&site);
         let mut accepted = 0;

@@ -632,11 +632,7 @@ mod tests {
     #[test]
     fn component_wise_assignment_equals_the_dense_optimum() {
         // Deterministic pseudo-random sparse problems: the decomposition must give the same total.
-        let mut seed = 12345u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as f64 / (1u64 << 31) as f64
-        };
+        let mut next = crate::test_rng::uniform(12345);
         for _ in 0..200 {
             let (nt, nd) = (1 + (next() * 7.0) as usize, 1 + (next() * 7.0) as usize);
             let mut gated: Vec<Vec<(usize, Innovation)>> = Vec::new();
