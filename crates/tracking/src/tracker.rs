@@ -333,15 +333,16 @@ pub(crate) fn look_measurements(scan: &Scan) -> Vec<(Meas3, nalgebra::Matrix3<f6
         .collect()
 }
 
-/// In-gate detections of one look: each track's projection into the look's measurement space
-/// (`None` for a track that no detection can gate) and its in-gate (detection, innovation) pairs.
+/// Per track of one look: its projection into the look's measurement space (`None` for a track that
+/// no detection can gate) and its in-gate (detection, innovation) pairs.
+pub(crate) type Projected = (Vec<Option<filter::Projection>>, Vec<Vec<(usize, Innovation)>>);
+
+/// The in-gate detections of one look.
 ///
 /// With the EKF and the automatic gate on a look with few pairs (the all-pairs case), the Cartesian
 /// pre-gate ([`crate::pregate`]) first picks each track's candidate detections: a track with none is
 /// not projected, the others form innovations with their candidates only. The pairs and innovations
 /// are those of [`gating::gate`] (tested).
-pub(crate) type Projected = (Vec<Option<filter::Projection>>, Vec<Vec<(usize, Innovation)>>);
-
 pub(crate) fn project_and_gate(
     tracks: &[Track],
     meas: &[(Meas3, nalgebra::Matrix3<f64>)],
