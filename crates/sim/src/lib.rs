@@ -14,6 +14,7 @@ pub mod compare;
 pub mod early_warning;
 pub mod host;
 pub mod independence;
+mod look_targets;
 pub mod party_metrics;
 pub mod policy_setup;
 pub mod report;

@@ -524,14 +524,7 @@ impl<'a> World<'a> {
     ) {
         let p = self.s.radars[r].party as usize;
         for lt in self.s.radars[r].track_look_times(t0, t) {
-            let targets: Vec<Target> = (0..self.s.threats.len())
-                .filter(|&j| self.alive(j, lt))
-                .filter_map(|j| {
-                    let th = &self.s.threats[j];
-                    let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
-                    Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
-                })
-                .collect();
+            let targets = self.targets_at(lt);
             let windows = crate::track_mode::windows(&self.s.radars[r], self.nodes.tracks(p), lt);
             for w in windows {
                 let scan = self.s.radars[r].look_window(lt, &targets, &w, rng);
@@ -541,23 +534,29 @@ impl<'a> World<'a> {
         }
     }
 
+    /// The threats flying at `t` as radar targets (truth index, position, velocity, RCS).
+    fn targets_at(&self, t: f64) -> Vec<Target> {
+        (0..self.s.threats.len())
+            .filter(|&j| self.alive(j, t))
+            .filter_map(|j| {
+                let th = &self.s.threats[j];
+                let (position, velocity) = th.trajectory.ecef_at(t, &self.s.rotation)?;
+                Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(t) })
+            })
+            .collect()
+    }
+
     /// Every radar's looks in (t0, t], grouped by owning party, in (time, radar) order.
     fn look(&mut self, t0: f64, t: f64, rngs: &mut [rand_chacha::ChaCha8Rng]) -> Vec<Vec<Scan>> {
         let mut scans: Vec<Vec<Scan>> = vec![Vec::new(); self.party_count];
+        let mut look_targets = crate::look_targets::LookTargets::default();
         for (r, rng) in rngs.iter_mut().enumerate() {
             let times: Vec<f64> = self.s.radars[r].look_times(t0, t).collect();
             for lt in times {
-                let targets: Vec<Target> = (0..self.s.threats.len())
-                    .filter(|&j| self.alive(j, lt))
-                    .filter_map(|j| {
-                        let th = &self.s.threats[j];
-                        let (position, velocity) = th.trajectory.ecef_at(lt, &self.s.rotation)?;
-                        Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(lt) })
-                    })
-                    .collect();
+                let targets = look_targets.at(lt, || self.targets_at(lt));
                 let radar = &self.s.radars[r];
                 let cue = self.early_warning.cue_for(radar.party, radar, lt);
-                let scan = radar.look_targets(lt, &targets, cue.as_ref(), rng);
+                let scan = radar.look_targets(lt, targets, cue.as_ref(), rng);
                 let p = radar.party as usize;
                 self.note_scan(r, lt, &scan);
                 scans[p].push(scan);

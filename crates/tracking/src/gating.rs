@@ -85,7 +85,20 @@ pub fn gate_candidates(
     candidates: &[usize],
     gate_chi2: f64,
 ) -> Vec<(usize, Innovation)> {
-    candidates.iter().filter_map(|&j| accept(proj, meas, j, gate_chi2)).collect()
+    let mut row = Vec::new();
+    gate_candidates_into(proj, meas, candidates, gate_chi2, &mut row);
+    row
+}
+
+/// [`gate_candidates`] appending to `row` (whose allocation a caller may reuse from look to look).
+pub fn gate_candidates_into(
+    proj: &Projection,
+    meas: &[(Meas3, Matrix3<f64>)],
+    candidates: &[usize],
+    gate_chi2: f64,
+    row: &mut Vec<(usize, Innovation)>,
+) {
+    row.extend(candidates.iter().filter_map(|&j| accept(proj, meas, j, gate_chi2)));
 }
 
 fn all_pairs(

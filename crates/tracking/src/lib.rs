@@ -31,6 +31,7 @@ pub mod gating;
 pub mod imm;
 pub mod jipda;
 pub mod jpda;
+mod look_buffers;
 pub mod mat6;
 pub mod measurement;
 pub mod metrics;

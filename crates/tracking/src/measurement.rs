@@ -44,6 +44,13 @@ impl SiteFrame {
     pub fn jacobian(&self, x: &State6) -> SMatrix<f64, 3, 6> {
         jacobian_enu(&self.enu(x), &self.axes)
     }
+
+    /// The ECEF point of a local East-North-Up vector (the arithmetic of
+    /// [`shieldnet_earth::Enu::to_ecef`], hence its values).
+    pub fn to_ecef(&self, enu: &Vector3<f64>) -> Vector3<f64> {
+        let [e, n, u] = &self.axes;
+        self.origin + e * enu.x + n * enu.y + u * enu.z
+    }
 }
 
 /// Predicted measurement of a state from a site.
@@ -100,9 +107,19 @@ pub fn to_ecef_with_covariance(
     sigma: &[f64; 3],
     site: &Geodetic,
 ) -> (Vector3<f64>, Matrix3<f64>) {
-    let p = z.to_enu().to_ecef(site).0;
+    to_ecef_with_covariance_in(z, sigma, &SiteFrame::new(site))
+}
+
+/// [`to_ecef_with_covariance`] with the site's position and axes computed once (same values bit for
+/// bit, tested).
+pub fn to_ecef_with_covariance_in(
+    z: &LookAngles,
+    sigma: &[f64; 3],
+    frame: &SiteFrame,
+) -> (Vector3<f64>, Matrix3<f64>) {
+    let p = frame.to_ecef(&z.to_enu().0);
     let x = State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0);
-    let h = jacobian(&x, site).fixed_view::<3, 3>(0, 0).into_owned();
+    let h = frame.jacobian(&x).fixed_view::<3, 3>(0, 0).into_owned();
     let cov = match h.try_inverse() {
         Some(hi) => hi * noise(sigma) * hi.transpose(),
         None => Matrix3::identity() * (sigma[0] * sigma[0]),
@@ -170,6 +187,33 @@ mod tests {
         let u = (p - origin).normalize() * 1000.0;
         let y = State6::new(p.x, p.y, p.z, u.x, u.y, u.z);
         assert!((range_rate(&y, &origin) - 1000.0).abs() < 1e-9);
+    }
+
+    /// The site-frame conversion of a measurement equals, bit for bit, the one through the general
+    /// geodetic conversions (the site's trigonometry redone per call).
+    #[test]
+    fn measurement_to_ecef_in_the_site_frame_equals_the_general_conversion() {
+        let mut next = crate::test_rng::uniform(99);
+        for _ in 0..200 {
+            let site = Geodetic::from_degrees(180.0 * next() - 90.0, 360.0 * next() - 180.0, 3e3 * next());
+            let z = LookAngles {
+                range_m: 1e3 + 3e6 * next(),
+                az_rad: std::f64::consts::TAU * next(),
+                el_rad: 1.5 * next() - 0.1,
+            };
+            let sigma = [5.0 + 50.0 * next(), 1e-4 + 2e-3 * next(), 1e-4 + 2e-3 * next()];
+            // The general path: Enu::to_ecef and the per-call Jacobian.
+            let p = z.to_enu().to_ecef(&site).0;
+            let h = jacobian(&State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0), &site)
+                .fixed_view::<3, 3>(0, 0)
+                .into_owned();
+            let hi = h.try_inverse().expect("invertible off the site");
+            let cov = hi * noise(&sigma) * hi.transpose();
+            let (q, c) = to_ecef_with_covariance_in(&z, &sigma, &SiteFrame::new(&site));
+            for (a, b) in q.iter().zip(p.iter()).chain(c.iter().zip(cov.iter())) {
+                assert_eq!(a.to_bits(), b.to_bits(), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]

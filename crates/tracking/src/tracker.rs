@@ -5,6 +5,7 @@ use crate::filter::{self, Estimator, Innovation};
 use crate::gating::{self, GateIndex};
 use crate::imm::{ImmConfig, ImmState};
 use crate::jipda::{self, JipdaConfig};
+use crate::look_buffers::LookBuffers;
 use crate::measurement::{self, Meas3};
 use crate::sprt::{self, Sprt};
 use crate::track::{Track, TrackStatus};
@@ -130,12 +131,14 @@ pub struct Tracker {
     pub(crate) next_id: u32,
     /// Triangulated infrared fixes waiting for a second instant (see [`crate::angle_tracking`]).
     pub(crate) fixes: Vec<crate::angle_tracking::Fix>,
+    /// Working vectors of a look, reused from look to look.
+    buffers: LookBuffers,
 }
 
 impl Tracker {
     /// An empty tracker.
     pub fn new(cfg: TrackerConfig) -> Self {
-        Self { cfg, tracks: Vec::new(), next_id: 1, fixes: Vec::new() }
+        Self { cfg, tracks: Vec::new(), next_id: 1, fixes: Vec::new(), buffers: LookBuffers::default() }
     }
 
     /// Live tracks (tentative and confirmed), in creation order.
@@ -162,6 +165,19 @@ impl Tracker {
     /// miss; with no radar (a partner's look, whose coverage and filtering are not known) nothing
     /// counts a miss.
     pub(crate) fn process_look(&mut self, scan: &Scan, radar: Option<&Radar>) -> ScanOutcome {
+        let mut buffers = std::mem::take(&mut self.buffers);
+        let out = self.process_look_with(scan, radar, &mut buffers);
+        self.buffers = buffers;
+        out
+    }
+
+    /// [`Tracker::process_look`] with its working vectors.
+    fn process_look_with(
+        &mut self,
+        scan: &Scan,
+        radar: Option<&Radar>,
+        buf: &mut LookBuffers,
+    ) -> ScanOutcome {
         let mut out = ScanOutcome::default();
         let cfg = &self.cfg;
         for t in &mut self.tracks {
@@ -170,27 +186,32 @@ impl Tracker {
             }
             predict_track(t, scan.time_s, cfg);
         }
-        let meas = look_measurements(scan);
+        let mut meas = std::mem::take(&mut buf.meas);
+        fill_look_measurements(scan, &mut meas);
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
         // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
         let frame = measurement::SiteFrame::new(&scan.site);
-        let (projections, gated) = project_and_gate(&self.tracks, &meas, &frame, cfg);
-        let dummy: Vec<f64> = gated
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|(_, inn)| inn.s.determinant().max(1e-300).ln())
-                    .fold(f64::NEG_INFINITY, f64::max)
-            })
-            .map(|m| if m.is_finite() { cfg.gate_chi2 + m } else { FORBIDDEN })
-            .collect();
-        let mut used = vec![false; meas.len()];
+        project_and_gate(&self.tracks, &meas, &frame, cfg, buf);
+        let LookBuffers { projections, gated, dummy, used, .. } = buf;
+        dummy.clear();
+        dummy.extend(
+            gated
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|(_, inn)| inn.s.determinant().max(1e-300).ln())
+                        .fold(f64::NEG_INFINITY, f64::max)
+                })
+                .map(|m| if m.is_finite() { cfg.gate_chi2 + m } else { FORBIDDEN }),
+        );
+        used.clear();
+        used.resize(meas.len(), false);
         let assignment: Vec<Option<usize>> = match cfg.associator {
-            Associator::Gnn => assign_gated(&gated, &dummy, meas.len()),
+            Associator::Gnn => assign_gated(gated, dummy, meas.len()),
             Associator::Jpda | Associator::Jipda => {
                 let betas = match cfg.associator {
-                    Associator::Jipda => jipda::associate(&mut self.tracks, &gated, meas.len(), cfg),
-                    _ => jpda_betas(&gated, meas.len(), cfg),
+                    Associator::Jipda => jipda::associate(&mut self.tracks, gated, meas.len(), cfg),
+                    _ => jpda_betas(gated, meas.len(), cfg),
                 };
                 // Tracks with gated detections take the PDA update (single-model) or their most
                 // probable detection (IMM); every gated detection is the tracks' and starts nothing.
@@ -310,34 +331,35 @@ impl Tracker {
             if used[j] {
                 continue;
             }
-            let (p, pc) = measurement::to_ecef_with_covariance(&d.measured, &d.sigma, &scan.site);
+            let (p, pc) = measurement::to_ecef_with_covariance_in(&d.measured, &d.sigma, &frame);
             let t = new_track(self.next_id, scan.time_s, &p, &pc, 1, &self.cfg);
             self.next_id += 1;
             out.started.push(t.id);
             self.tracks.push(t);
         }
+        buf.meas = meas;
         out
     }
 }
 
 /// A look's detections as measurements (range, azimuth, elevation) with their noise covariances.
 pub(crate) fn look_measurements(scan: &Scan) -> Vec<(Meas3, nalgebra::Matrix3<f64>)> {
-    scan.detections
-        .iter()
-        .map(|d| {
-            (
-                Meas3::new(d.measured.range_m, d.measured.az_rad, d.measured.el_rad),
-                measurement::noise(&d.sigma),
-            )
-        })
-        .collect()
+    let mut meas = Vec::with_capacity(scan.detections.len());
+    fill_look_measurements(scan, &mut meas);
+    meas
 }
 
-/// Per track of one look: its projection into the look's measurement space (`None` for a track that
-/// no detection can gate) and its in-gate (detection, innovation) pairs.
-pub(crate) type Projected = (Vec<Option<filter::Projection>>, Vec<Vec<(usize, Innovation)>>);
+/// [`look_measurements`] into `out` (cleared first).
+fn fill_look_measurements(scan: &Scan, out: &mut Vec<(Meas3, nalgebra::Matrix3<f64>)>) {
+    out.clear();
+    out.extend(scan.detections.iter().map(|d| {
+        (Meas3::new(d.measured.range_m, d.measured.az_rad, d.measured.el_rad), measurement::noise(&d.sigma))
+    }));
+}
 
-/// The in-gate detections of one look.
+/// The in-gate detections of one look, into `buf`: per track, its projection into the look's
+/// measurement space (`None` for a track that no detection can gate) in `buf.projections` and its
+/// in-gate (detection, innovation) pairs in `buf.gated`.
 ///
 /// With the EKF and the automatic gate on a look with few pairs (the all-pairs case), the Cartesian
 /// pre-gate ([`crate::pregate`]) first picks each track's candidate detections: a track with none is
@@ -348,40 +370,39 @@ pub(crate) fn project_and_gate(
     meas: &[(Meas3, nalgebra::Matrix3<f64>)],
     frame: &measurement::SiteFrame,
     cfg: &TrackerConfig,
-) -> Projected {
+    buf: &mut LookBuffers,
+) {
     let pregate = cfg.estimator == Estimator::Ekf
         && cfg.gate_index == GateIndex::Auto
         && tracks.len() * meas.len() < gating::AUTO_MIN_PAIRS;
+    buf.projections.clear();
     if !pregate {
         let projections: Vec<filter::Projection> = tracks
             .iter()
             .map(|t| filter::project_in(cfg.estimator, &t.state, &t.cov, frame, &cfg.ukf))
             .collect();
-        let gated = gating::gate(cfg.gate_index, &projections, meas, cfg.gate_chi2);
-        return (projections.into_iter().map(Some).collect(), gated);
+        buf.gated = gating::gate(cfg.gate_index, &projections, meas, cfg.gate_chi2);
+        buf.projections.extend(projections.into_iter().map(Some));
+        return;
     }
-    let mut projections = Vec::with_capacity(tracks.len());
-    let mut gated = Vec::with_capacity(tracks.len());
+    buf.clear_rows(tracks.len());
     if meas.is_empty() {
-        projections.resize_with(tracks.len(), || None);
-        gated.resize_with(tracks.len(), Vec::new);
-        return (projections, gated);
+        buf.projections.resize_with(tracks.len(), || None);
+        return;
     }
     let points = crate::pregate::LookPoints::new(meas);
-    let mut near = Vec::with_capacity(meas.len());
-    for t in tracks {
+    let near = &mut buf.near;
+    for (t, row) in tracks.iter().zip(buf.gated.iter_mut()) {
         near.clear();
-        points.near(frame, &t.state, &t.cov, cfg.gate_chi2, &mut near);
+        points.near(frame, &t.state, &t.cov, cfg.gate_chi2, near);
         if near.is_empty() {
-            projections.push(None);
-            gated.push(Vec::new());
+            buf.projections.push(None);
             continue;
         }
         let proj = filter::project_in(cfg.estimator, &t.state, &t.cov, frame, &cfg.ukf);
-        gated.push(gating::gate_candidates(&proj, meas, &near, cfg.gate_chi2));
-        projections.push(Some(proj));
+        gating::gate_candidates_into(&proj, meas, near, cfg.gate_chi2, row);
+        buf.projections.push(Some(proj));
     }
-    (projections, gated)
 }
 
 /// Predicts a track to `time_s` if that is later than its time of validity.
