@@ -21,6 +21,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sharing_metrics;
+mod step_truth;
 pub mod track_mode;
 pub mod tracker_setup;
 pub mod world;

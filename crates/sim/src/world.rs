@@ -159,6 +159,8 @@ struct World<'a> {
     party_count: usize,
     events: Vec<Event>,
     killed: Vec<Option<(f64, u32)>>,
+    /// Threat states at the current step's instant (`step_truth`).
+    truth_now: crate::step_truth::StepTruth,
     impacted: Vec<bool>,
     first_detection: Vec<Vec<Option<f64>>>,
     first_own: Vec<Vec<Option<f64>>>,
@@ -200,6 +202,7 @@ impl<'a> World<'a> {
             party_count: np,
             events: Vec::new(),
             killed: vec![None; nt],
+            truth_now: Default::default(),
             impacted: vec![false; nt],
             first_detection: vec![vec![None; nt]; np],
             first_own: vec![vec![None; nt]; np],
@@ -242,7 +245,23 @@ impl<'a> World<'a> {
     }
 
     fn threat_ecef(&self, j: usize, t: f64) -> Option<Ecef> {
-        self.s.threats[j].trajectory.ecef_at(t, &self.s.rotation).map(|(p, _)| p)
+        self.threat_state(j, t).map(|(p, _)| p)
+    }
+
+    /// Position and velocity of threat `j` at `t` (ECEF), from the step's stored states when there.
+    fn threat_state(&self, j: usize, t: f64) -> Option<(Ecef, Ecef)> {
+        match self.truth_now.get(j, t) {
+            Some(s) => s,
+            None => self.s.threats[j].trajectory.ecef_at(t, &self.s.rotation),
+        }
+    }
+
+    /// Stores the states at `t` of the threats flying then.
+    fn store_truth(&mut self, t: f64) {
+        let mut c = std::mem::take(&mut self.truth_now);
+        let traj = |j: usize| self.s.threats[j].trajectory.ecef_at(t, &self.s.rotation);
+        c.fill(t, (0..self.s.threats.len()).map(|j| self.alive(j, t).then(|| traj(j))));
+        self.truth_now = c;
     }
 
     fn run(mut self) -> (RunReport, Option<RunRecord>) {
@@ -272,6 +291,7 @@ impl<'a> World<'a> {
             let t = step as f64 * dt;
             self.resolve_intercepts(t, &mut pk_rng);
             self.resolve_impacts(t);
+            self.store_truth(t);
             let angles = self.infrared(t0, t);
             let scans = self.look(t0, t, &mut radar_rngs);
             let inboxes = self.deliver(t);
@@ -540,7 +560,7 @@ impl<'a> World<'a> {
             .filter(|&j| self.alive(j, t))
             .filter_map(|j| {
                 let th = &self.s.threats[j];
-                let (position, velocity) = th.trajectory.ecef_at(t, &self.s.rotation)?;
+                let (position, velocity) = self.threat_state(j, t)?;
                 Some(Target { truth: j as u32, position, velocity, rcs_m2: th.rcs_m2(t) })
             })
             .collect()
