@@ -128,11 +128,12 @@ pub fn transition(x: &State6, dt: f64) -> Cov6 {
     let wwg = w_left(&wg);
     let gw = w_right(&g);
     let w2w = w_right(&w2);
-    // G·G, each entry summed k = 0, 1, 2 as nalgebra's product does.
-    let gg: B3 = std::array::from_fn(|c| {
-        let (i, j) = (c % 3, c / 3);
-        g[6 + i] * g[2 + 3 * j] + (g[3 + i] * g[1 + 3 * j] + g[i] * g[3 * j])
-    });
+    // G·G, each entry summed k = 0, 1, 2 as nalgebra's product does. G is exactly symmetric (r rᵀ and
+    // Ω² are), so entry (j, i) has the products of entry (i, j) in the same order: the lower triangle
+    // is computed and mirrored.
+    let e = |i: usize, j: usize| g[6 + i] * g[2 + 3 * j] + (g[3 + i] * g[1 + 3 * j] + g[i] * g[3 * j]);
+    let (g00, g10, g20, g11, g21, g22) = (e(0, 0), e(1, 0), e(2, 0), e(1, 1), e(2, 1), e(2, 2));
+    let gg: B3 = [g00, g10, g20, g10, g11, g21, g20, g21, g22];
     const ID: B3 = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
     let (h1, h2, h3) = (dt, dt * dt / 2.0, dt * dt * dt / 6.0);
     let gw2: B3 = std::array::from_fn(|k| g[k] + w2[k]);
