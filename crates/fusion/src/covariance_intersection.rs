@@ -2,6 +2,7 @@
 //! unknown correlation between the two estimates. P⁻¹ = ω·Pa⁻¹ + (1−ω)·Pb⁻¹,
 //! x = P·(ω·Pa⁻¹·a + (1−ω)·Pb⁻¹·b), with ω ∈ [0, 1] chosen to minimise the trace of P.
 
+use crate::products;
 use nalgebra::{SMatrix, SVector};
 
 /// What ω minimises.
@@ -189,11 +190,11 @@ fn cholesky<const N: usize>(p: &SMatrix<f64, N, N>) -> Option<SMatrix<f64, N, N>
 }
 
 /// Pa and Pb simultaneously diagonalised (see [`fuse_by`]).
-struct Diagonalised<const N: usize> {
+struct Diagonalised<'a, const N: usize> {
     /// M = La·Q.
     m: SMatrix<f64, N, N>,
     /// La (to apply M⁻¹ = Qᵀ·La⁻¹).
-    la: SMatrix<f64, N, N>,
+    la: &'a SMatrix<f64, N, N>,
     /// Q.
     q: SMatrix<f64, N, N>,
     /// νᵢ = 1/μᵢ.
@@ -202,19 +203,19 @@ struct Diagonalised<const N: usize> {
     weight: SVector<f64, N>,
 }
 
-impl<const N: usize> Diagonalised<N> {
+impl<'a, const N: usize> Diagonalised<'a, N> {
     /// From La and Y = La⁻¹·Pb.
-    fn new(la: &SMatrix<f64, N, N>, y: &SMatrix<f64, N, N>, eigen: Eigensolver<N>) -> Option<Self> {
-        let la = *la;
+    #[inline(always)]
+    fn new(la: &'a SMatrix<f64, N, N>, y: &SMatrix<f64, N, N>, eigen: Eigensolver<N>) -> Option<Self> {
         // K = La⁻¹·Pb·La⁻ᵀ = La⁻¹·Yᵀ.
-        let k = solve_lower(&la, y.transpose())?;
-        let (mu, q) = eigen(&((k + k.transpose()) * 0.5))?;
+        let k = solve_lower(la, y.transpose())?;
+        let (mu, q) = eigen(&SMatrix::from_fn(|r, c| (k[(r, c)] + k[(c, r)]) * 0.5))?;
         if mu.as_slice().iter().any(|m| m.is_nan() || *m <= 0.0 || m.is_infinite()) {
             return None;
         }
         let nu = mu.map(|m| 1.0 / m);
-        let m = la * q;
-        let weight = SVector::<f64, N>::from_fn(|i, _| m.column(i).norm_squared());
+        let m = products::mul(la, &q);
+        let weight = SVector::<f64, N>::from_fn(|i, _| products::norm_squared(&m.data.0[i]));
         Some(Self { m, la, q, nu, weight })
     }
 
@@ -291,14 +292,15 @@ impl<const N: usize> Diagonalised<N> {
         w: f64,
     ) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)> {
         // M⁻¹·v = Qᵀ·(La⁻¹·v).
-        let to_diag = |v: &SVector<f64, N>| solve_lower(&self.la, *v).map(|y| self.q.tr_mul(&y));
+        let to_diag =
+            |v: &SVector<f64, N>| solve_lower(self.la, *v).map(|y| products::tr_mul_vector(&self.q, &y));
         let (at, bt) = (to_diag(a)?, to_diag(b)?);
         let g = self.nu.map(|n| w + (1.0 - w) * n);
         let xt = SVector::<f64, N>::from_fn(|i, _| (w * at[i] + (1.0 - w) * self.nu[i] * bt[i]) / g[i]);
         let scaled = SMatrix::<f64, N, N>::from_fn(|r, c| self.m[(r, c)] / g[c]);
-        let p = scaled * self.m.transpose();
-        let p = (p + p.transpose()) * 0.5;
-        let x = self.m * xt;
+        let p = products::mul_transpose(&scaled, &self.m);
+        let p = SMatrix::<f64, N, N>::from_fn(|r, c| (p[(r, c)] + p[(c, r)]) * 0.5);
+        let x = products::mul_vector(&self.m, &xt);
         (x.as_slice().iter().chain(p.as_slice()).all(|v| v.is_finite())).then_some((x, p))
     }
 }
