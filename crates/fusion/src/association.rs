@@ -73,9 +73,70 @@ fn cell(x: &State6, c: f64) -> [i64; 3] {
     [(x[0] / c).floor() as i64, (x[1] / c).floor() as i64, (x[2] / c).floor() as i64]
 }
 
+/// Most local tracks for which [`gated_pairs`] skips the grid.
+const DIRECT_LOCAL: usize = 16;
+
+/// Most pairs for which [`gated_pairs`] skips the grid and tests every pair against the Euclidean
+/// bound directly (building the grid costs more than it saves on a handful of tracks).
+const DIRECT_PAIRS: usize = 96;
+
 /// Every pair with d² ≤ `gate_chi2` (the same set and values as [`gated_pairs_brute_force`]), found
 /// through the spatial pre-gate described in the module documentation. Sorted by (partner, local).
+/// On small problems every pair is tested against the pre-gate's Euclidean bound without the grid
+/// (the same pairs as the grid gives, tested).
 pub fn gated_pairs(partner: &[(State6, Cov6)], local: &[(State6, Cov6)], gate_chi2: f64) -> Vec<GatedPair> {
+    if local.len() <= DIRECT_LOCAL && partner.len() * local.len() <= DIRECT_PAIRS {
+        gated_pairs_direct(partner, local, gate_chi2)
+    } else {
+        gated_pairs_grid(partner, local, gate_chi2)
+    }
+}
+
+/// A track's pre-gate radius √(γ·λmax bound) if it and the track's position are finite (a
+/// non-finite track can never pass the gate), else NaN.
+fn pregate_radius(x: &State6, p: &Cov6, gate_chi2: f64) -> f64 {
+    let r = (gate_chi2.max(0.0) * lambda_max_bound(p)).sqrt();
+    if r.is_finite() && x[0].is_finite() && x[1].is_finite() && x[2].is_finite() { r } else { f64::NAN }
+}
+
+/// [`gated_pairs`] without the grid: the grid's filters (finite tracks and radii, the Euclidean
+/// bound with its margin), then the gate, on every pair. At most [`DIRECT_LOCAL`] local tracks.
+fn gated_pairs_direct(
+    partner: &[(State6, Cov6)],
+    local: &[(State6, Cov6)],
+    gate_chi2: f64,
+) -> Vec<GatedPair> {
+    let mut r_local = [f64::NAN; DIRECT_LOCAL];
+    for (r, (x, p)) in r_local.iter_mut().zip(local) {
+        *r = pregate_radius(x, p, gate_chi2);
+    }
+    let mut out = Vec::new();
+    for (i, (xp, pp)) in partner.iter().enumerate() {
+        let rp = pregate_radius(xp, pp, gate_chi2);
+        if rp.is_nan() {
+            continue;
+        }
+        for (j, ((xl, pl), rl)) in local.iter().zip(&r_local).enumerate() {
+            if rl.is_nan() {
+                continue;
+            }
+            let d = (xp.fixed_rows::<3>(0) - xl.fixed_rows::<3>(0)).norm_squared();
+            let bound = (rp + rl) * (1.0 + RADIUS_MARGIN);
+            if d > bound * bound {
+                continue;
+            }
+            if let Some(d2) = position_distance2(xp, pp, xl, pl)
+                && d2 <= gate_chi2
+            {
+                out.push((i, j, d2));
+            }
+        }
+    }
+    out
+}
+
+/// [`gated_pairs`] through the grid.
+fn gated_pairs_grid(partner: &[(State6, Cov6)], local: &[(State6, Cov6)], gate_chi2: f64) -> Vec<GatedPair> {
     let radius = |p: &Cov6| (gate_chi2.max(0.0) * lambda_max_bound(p)).sqrt();
     let finite = |x: &State6| x[0].is_finite() && x[1].is_finite() && x[2].is_finite();
     // Local tracks with a usable radius; non-finite ones can never pass the gate (d² is NaN).
@@ -252,4 +313,47 @@ pub fn assign_pregated(
     let pairs: Vec<GatedPair> =
         gated_pairs(partner, local, gate_chi2).into_iter().map(|(i, j, d2)| (i, j, cost(i, j, d2))).collect();
     assign_gated(partner.len(), local.len(), &pairs, gate_chi2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_problems_without_the_grid_give_the_grids_pairs() {
+        // Clusters of a few tracks with random position covariances (σ from 10 m to 10 km), some
+        // tracks non-finite (NaN or infinite position or covariance): both paths give the same pairs
+        // and values, and those are the all-pairs gate's on the finite ones.
+        let mut seed = 17u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut nonempty = 0;
+        for trial in 0..400 {
+            let mut tracks = |n: usize| -> Vec<(State6, Cov6)> {
+                (0..n)
+                    .map(|_| {
+                        let spread = 10f64.powf(1.0 + 3.0 * next());
+                        let x = State6::from_fn(|i, _| 7e6 * (i == 0) as u8 as f64 + spread * (next() - 0.5));
+                        let a =
+                            nalgebra::Matrix3::from_fn(|_, _| next() - 0.5) * 10f64.powf(1.0 + 3.0 * next());
+                        let mut p = Cov6::identity() * 100.0;
+                        p.fixed_view_mut::<3, 3>(0, 0).copy_from(&(a * a.transpose()));
+                        match (next() * 20.0) as u32 {
+                            0 => (State6::from_element(f64::NAN), p),
+                            1 => (x, Cov6::identity() * f64::INFINITY),
+                            _ => (x, p),
+                        }
+                    })
+                    .collect()
+            };
+            let partner = tracks(trial % 9);
+            let local = tracks((trial / 9) % (DIRECT_LOCAL + 1));
+            let direct = gated_pairs_direct(&partner, &local, 16.27);
+            assert_eq!(direct, gated_pairs_grid(&partner, &local, 16.27), "trial {trial}");
+            nonempty += !direct.is_empty() as usize;
+        }
+        assert!(nonempty > 100, "only {nonempty} trials had gated pairs");
+    }
 }

@@ -2,6 +2,7 @@
 //! unknown correlation between the two estimates. P⁻¹ = ω·Pa⁻¹ + (1−ω)·Pb⁻¹,
 //! x = P·(ω·Pa⁻¹·a + (1−ω)·Pb⁻¹·b), with ω ∈ [0, 1] chosen to minimise the trace of P.
 
+use crate::products;
 use nalgebra::{SMatrix, SVector};
 
 /// What ω minimises.
@@ -35,8 +36,10 @@ pub fn fuse<const N: usize>(
 /// - x(ω) = M·[(ω·ãᵢ + (1−ω)·νᵢ·b̃ᵢ)/gᵢ] with ã = M⁻¹·a, b̃ = M⁻¹·b.
 ///
 /// Both criteria are convex in ω (each term of trace P is convex in gᵢ, which is affine in ω, and
-/// −Σ ln gᵢ is convex), so ω is the root of the derivative in (0, 1), or an end point; it is found
-/// by Newton's method kept inside a shrinking bracket. No matrix is inverted; everything is on the
+/// −Σ ln gᵢ is convex), so ω is the root of the derivative in (0, 1), or an end point. The end points
+/// are tested first, from closed forms of the derivative there that need only Cholesky factors and
+/// triangular solves (no eigendecomposition); at an end point the input itself is the result. An
+/// interior ω is found by Newton's method kept inside a shrinking bracket. No matrix is inverted; everything is on the
 /// stack (this runs for every fused pair of every update). The eigendecomposition is
 /// [`crate::eigen::symmetric_eigen`] (a stack-only tridiagonal QL, cheaper than nalgebra's general
 /// solver for 6×6; the same results to rounding, tested).
@@ -53,7 +56,14 @@ pub fn fuse_by<const N: usize>(
 /// An eigensolver for symmetric matrices: eigenvalues and orthonormal eigenvectors (columns).
 type Eigensolver<const N: usize> = fn(&SMatrix<f64, N, N>) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)>;
 
-/// [`fuse_by`] with the eigensolver `eigen` (the tests compare solvers).
+/// Relative margin of the end-point tests of [`endpoint`]: a derivative of the criterion at ω = 0
+/// or 1 closer to zero than this (relative to the criterion's scale) is left to the full
+/// optimisation. It excludes the flat case (all |νᵢ − 1| ≤ 1e-12, where ω = 1/2) and keeps the
+/// tests' rounding error (about cond·ε) from deciding.
+const ENDPOINT_MARGIN: f64 = 1e-9;
+
+/// [`fuse_by`] with the eigensolver `eigen` (the tests compare solvers): the end-point tests of
+/// [`endpoint`] first, then the full optimisation of [`fuse_optimised`].
 fn fuse_with<const N: usize>(
     a: &SVector<f64, N>,
     pa: &SMatrix<f64, N, N>,
@@ -63,17 +73,128 @@ fn fuse_with<const N: usize>(
     eigen: Eigensolver<N>,
 ) -> (SVector<f64, N>, SMatrix<f64, N, N>, f64) {
     let better = || if pa.trace() <= pb.trace() { (*a, *pa, 1.0) } else { (*b, *pb, 0.0) };
-    let Some(d) = Diagonalised::new(pa, pb, eigen) else { return better() };
+    let Some(la) = cholesky(pa) else { return better() };
+    // Y = La⁻¹·Pb (the first half of K = La⁻¹·Pb·La⁻ᵀ).
+    let Some(y) = solve_lower(&la, *pb) else { return better() };
+    match endpoint(a, pa, b, pb, &la, &y, criterion) {
+        Some(Endpoint::A) => return (*a, *pa, 1.0),
+        Some(Endpoint::B) => return (*b, *pb, 0.0),
+        None => {}
+    }
+    fuse_optimised(a, b, &la, &y, criterion, eigen).unwrap_or_else(better)
+}
+
+/// An end of [0, 1] that is the optimal ω.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    /// ω = 1: the fused estimate is (a, Pa).
+    A,
+    /// ω = 0: the fused estimate is (b, Pb).
+    B,
+}
+
+/// Whether ω = 0 or ω = 1 is optimal, decided without the eigendecomposition (about half of a
+/// campaign's fusions end at an end point). The criterion J is convex in ω, so ω = 0 is optimal iff
+/// J′(0) ≥ 0 and ω = 1 iff J′(1) ≤ 0; there P(ω) and x(ω) are exactly the inputs, returned as they
+/// are. With J′(ω) = −tr(P·(Pa⁻¹ − Pb⁻¹)·P) for the trace and −tr((Pa⁻¹ − Pb⁻¹)·P) for
+/// J = ln det P, and Pa = La·Laᵀ, Pb = Lb·Lbᵀ:
+///
+/// - trace: J′(0) = tr Pb − ‖La⁻¹·Pb‖²_F, J′(1) = ‖Lb⁻¹·Pa‖²_F − tr Pa;
+/// - determinant: J′(0) = n − ‖La⁻¹·Lb‖²_F, J′(1) = ‖Lb⁻¹·La‖²_F − n.
+///
+/// `None` (leave it to the full optimisation) when neither derivative clears zero by
+/// [`ENDPOINT_MARGIN`] of the criterion's scale, when Pb has no Cholesky factor, or when an
+/// estimate is not finite (the full optimisation then falls back as it always did).
+fn endpoint<const N: usize>(
+    a: &SVector<f64, N>,
+    pa: &SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+    pb: &SMatrix<f64, N, N>,
+    la: &SMatrix<f64, N, N>,
+    y: &SMatrix<f64, N, N>,
+    criterion: Criterion,
+) -> Option<Endpoint> {
+    if !a.as_slice().iter().chain(b.as_slice()).all(|v| v.is_finite()) {
+        return None;
+    }
+    let lb = cholesky(pb)?;
+    let squares = |m: &SMatrix<f64, N, N>| m.as_slice().iter().map(|v| v * v).sum::<f64>();
+    let (d0, d1, scale) = match criterion {
+        Criterion::Trace => {
+            let (ta, tb) = (pa.trace(), pb.trace());
+            // ω = 0 first: Y is at hand.
+            let d0 = tb - squares(y);
+            if d0 >= ENDPOINT_MARGIN * (ta + tb) {
+                return Some(Endpoint::B);
+            }
+            (d0, squares(&solve_lower(&lb, *pa)?) - ta, ta + tb)
+        }
+        Criterion::Determinant => {
+            let n = N as f64;
+            (n - squares(&solve_lower(la, lb)?), squares(&solve_lower(&lb, *la)?) - n, n)
+        }
+    };
+    if d0 >= ENDPOINT_MARGIN * scale {
+        Some(Endpoint::B)
+    } else if d1 <= -ENDPOINT_MARGIN * scale {
+        Some(Endpoint::A)
+    } else {
+        None
+    }
+}
+
+/// Covariance intersection by the full optimisation of ω over the simultaneous diagonalisation
+/// (see [`fuse_by`]), from La and Y = La⁻¹·Pb. `None` when Pb is not positive definite or the result
+/// is not finite.
+fn fuse_optimised<const N: usize>(
+    a: &SVector<f64, N>,
+    b: &SVector<f64, N>,
+    la: &SMatrix<f64, N, N>,
+    y: &SMatrix<f64, N, N>,
+    criterion: Criterion,
+    eigen: Eigensolver<N>,
+) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>, f64)> {
+    let d = Diagonalised::new(la, y, eigen)?;
     let w = d.optimal_omega(criterion);
-    d.fused(a, b, w).map_or_else(better, |(x, p)| (x, p, w))
+    d.fused(a, b, w).map(|(x, p)| (x, p, w))
+}
+
+/// The Cholesky factor L of a symmetric positive definite P = L·Lᵀ (only the lower triangle of P is
+/// read), `None` when P is not positive definite. The operations of nalgebra's `Cholesky::new` in
+/// the same order (so the same factor bit for bit, tested), on the stack.
+fn cholesky<const N: usize>(p: &SMatrix<f64, N, N>) -> Option<SMatrix<f64, N, N>> {
+    let mut l = SMatrix::<f64, N, N>::zeros();
+    let (ls, ps) = (l.as_mut_slice(), p.as_slice());
+    for j in 0..N {
+        // Column j (rows j..) of P less Σₖ L[j, k]·(column k of L).
+        ls[j * N + j..(j + 1) * N].copy_from_slice(&ps[j * N + j..(j + 1) * N]);
+        for k in 0..j {
+            let factor = -ls[k * N + j];
+            let (done, rest) = ls.split_at_mut(j * N);
+            for (x, lk) in rest[j..N].iter_mut().zip(&done[k * N + j..(k + 1) * N]) {
+                *x += factor * lk;
+            }
+        }
+        let diag = ls[j * N + j];
+        // Not positive (or NaN): no factor.
+        if diag.is_nan() || diag <= 0.0 {
+            return None;
+        }
+        let denom = diag.sqrt();
+        ls[j * N + j] = denom;
+        for x in &mut ls[j * N + j + 1..(j + 1) * N] {
+            *x /= denom;
+        }
+    }
+    Some(l)
 }
 
 /// Pa and Pb simultaneously diagonalised (see [`fuse_by`]).
-struct Diagonalised<const N: usize> {
+struct Diagonalised<'a, const N: usize> {
     /// M = La·Q.
     m: SMatrix<f64, N, N>,
     /// La (to apply M⁻¹ = Qᵀ·La⁻¹).
-    la: SMatrix<f64, N, N>,
+    la: &'a SMatrix<f64, N, N>,
     /// Q.
     q: SMatrix<f64, N, N>,
     /// νᵢ = 1/μᵢ.
@@ -82,19 +203,19 @@ struct Diagonalised<const N: usize> {
     weight: SVector<f64, N>,
 }
 
-impl<const N: usize> Diagonalised<N> {
-    fn new(pa: &SMatrix<f64, N, N>, pb: &SMatrix<f64, N, N>, eigen: Eigensolver<N>) -> Option<Self> {
-        let la = nalgebra::Cholesky::new(*pa)?.l();
-        // K = La⁻¹·Pb·La⁻ᵀ by two triangular solves.
-        let y = solve_lower(&la, *pb)?;
-        let k = solve_lower(&la, y.transpose())?;
-        let (mu, q) = eigen(&((k + k.transpose()) * 0.5))?;
+impl<'a, const N: usize> Diagonalised<'a, N> {
+    /// From La and Y = La⁻¹·Pb.
+    #[inline(always)]
+    fn new(la: &'a SMatrix<f64, N, N>, y: &SMatrix<f64, N, N>, eigen: Eigensolver<N>) -> Option<Self> {
+        // K = La⁻¹·Pb·La⁻ᵀ = La⁻¹·Yᵀ.
+        let k = solve_lower(la, y.transpose())?;
+        let (mu, q) = eigen(&SMatrix::from_fn(|r, c| (k[(r, c)] + k[(c, r)]) * 0.5))?;
         if mu.as_slice().iter().any(|m| m.is_nan() || *m <= 0.0 || m.is_infinite()) {
             return None;
         }
         let nu = mu.map(|m| 1.0 / m);
-        let m = la * q;
-        let weight = SVector::<f64, N>::from_fn(|i, _| m.column(i).norm_squared());
+        let m = products::mul(la, &q);
+        let weight = SVector::<f64, N>::from_fn(|i, _| products::norm_squared(&m.data.0[i]));
         Some(Self { m, la, q, nu, weight })
     }
 
@@ -171,14 +292,15 @@ impl<const N: usize> Diagonalised<N> {
         w: f64,
     ) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)> {
         // M⁻¹·v = Qᵀ·(La⁻¹·v).
-        let to_diag = |v: &SVector<f64, N>| solve_lower(&self.la, *v).map(|y| self.q.tr_mul(&y));
+        let to_diag =
+            |v: &SVector<f64, N>| solve_lower(self.la, *v).map(|y| products::tr_mul_vector(&self.q, &y));
         let (at, bt) = (to_diag(a)?, to_diag(b)?);
         let g = self.nu.map(|n| w + (1.0 - w) * n);
         let xt = SVector::<f64, N>::from_fn(|i, _| (w * at[i] + (1.0 - w) * self.nu[i] * bt[i]) / g[i]);
         let scaled = SMatrix::<f64, N, N>::from_fn(|r, c| self.m[(r, c)] / g[c]);
-        let p = scaled * self.m.transpose();
-        let p = (p + p.transpose()) * 0.5;
-        let x = self.m * xt;
+        let p = products::mul_transpose(&scaled, &self.m);
+        let p = SMatrix::<f64, N, N>::from_fn(|r, c| (p[(r, c)] + p[(c, r)]) * 0.5);
+        let x = products::mul_vector(&self.m, &xt);
         (x.as_slice().iter().chain(p.as_slice()).all(|v| v.is_finite())).then_some((x, p))
     }
 }
@@ -322,6 +444,128 @@ mod tests {
             proptest::prop_assert!((p - pr).norm() <= 1e-9 * pr.norm(), "{p} vs {pr}");
             let scale = a.norm() + b.norm() + pr.norm().sqrt();
             proptest::prop_assert!((x - xr).norm() <= 1e-9 * scale, "{x} vs {xr}");
+        }
+    }
+
+    #[test]
+    fn the_cholesky_factor_is_nalgebras_bit_for_bit() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for trial in 0..300 {
+            let scale = 10f64.powi(trial % 13 - 6);
+            let p = random_spd6(&mut rng, scale);
+            let ours = cholesky(&p).expect("positive definite");
+            let theirs = nalgebra::Cholesky::new(p).unwrap().l();
+            for (x, y) in ours.iter().zip(theirs.iter()) {
+                assert_eq!(x.to_bits(), y.to_bits(), "trial {trial}: {ours} vs {theirs}");
+            }
+            // Indefinite: a negative eigenvalue (P − 2λmax·vvᵀ along a random direction) fails both.
+            let v = nalgebra::Vector6::from_fn(|_, _| rng.random_range(-1.0..1.0)).normalize();
+            let q = p - v * v.transpose() * (2.0 * p.norm());
+            assert_eq!(cholesky(&q).is_none(), nalgebra::Cholesky::new(q).is_none(), "trial {trial}");
+            assert!(cholesky(&q).is_none());
+        }
+        assert!(cholesky(&nalgebra::Matrix6::<f64>::zeros()).is_none());
+        assert!(cholesky(&(nalgebra::Matrix6::<f64>::identity() * f64::NAN)).is_none());
+    }
+
+    /// J(ω) of `criterion` by direct inversion: trace P(ω), or ln det P(ω).
+    fn criterion_by_inversion(
+        pa: &nalgebra::Matrix6<f64>,
+        pb: &nalgebra::Matrix6<f64>,
+        w: f64,
+        criterion: Criterion,
+    ) -> f64 {
+        let (ia, ib) = (pa.try_inverse().unwrap(), pb.try_inverse().unwrap());
+        let p = (ia * w + ib * (1.0 - w)).try_inverse().unwrap();
+        match criterion {
+            Criterion::Trace => p.trace(),
+            Criterion::Determinant => p.determinant().ln(),
+        }
+    }
+
+    #[test]
+    fn the_end_point_derivatives_match_finite_differences_of_the_criterion() {
+        // J′(0) and J′(1) of `endpoint`'s closed forms against one-sided differences of J computed by
+        // inverting P(ω) directly (step 1e-6: truncation error ~1e-6·J″, far below the values here).
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(77);
+        for trial in 0..40 {
+            let pa = random_spd6(&mut rng, 1.0);
+            let pb = random_spd6(&mut rng, 1.0);
+            let (la, lb) = (cholesky(&pa).unwrap(), cholesky(&pb).unwrap());
+            let sq = |m: nalgebra::Matrix6<f64>| m.norm_squared();
+            let y = solve_lower(&la, pb).unwrap();
+            for criterion in [Criterion::Trace, Criterion::Determinant] {
+                let (d0, d1) = match criterion {
+                    Criterion::Trace => (pb.trace() - sq(y), sq(solve_lower(&lb, pa).unwrap()) - pa.trace()),
+                    Criterion::Determinant => {
+                        (6.0 - sq(solve_lower(&la, lb).unwrap()), sq(solve_lower(&lb, la).unwrap()) - 6.0)
+                    }
+                };
+                let j = |w: f64| criterion_by_inversion(&pa, &pb, w, criterion);
+                let h = 1e-6;
+                let (f0, f1) = ((j(h) - j(0.0)) / h, (j(1.0) - j(1.0 - h)) / h);
+                let tol = |d: f64| 1e-4 * (1.0 + d.abs());
+                assert!((d0 - f0).abs() <= tol(f0), "trial {trial} {criterion:?}: J′(0) {d0} vs {f0}");
+                assert!((d1 - f1).abs() <= tol(f1), "trial {trial} {criterion:?}: J′(1) {d1} vs {f1}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_end_point_test_agrees_with_the_full_optimisation(
+            la in proptest::collection::vec(-1.0f64..1.0, 36),
+            lb in proptest::collection::vec(-1.0f64..1.0, 36),
+            xs in proptest::collection::vec(-1e3f64..1e3, 12),
+            log_scale_a in -4.0f64..8.0,
+            boundary in 0usize..3,
+            log_offset in -14.0f64..0.0,
+            above in proptest::bool::ANY,
+            determinant in proptest::bool::ANY,
+        ) {
+            // Random SPD pairs; Pb is either scaled at random (boundary 0) or scaled to within a
+            // relative 10^log_offset of where J′(0) = 0 (boundary 1) or J′(1) = 0 (boundary 2), on
+            // either side: the end-point test must then agree with the eigendecomposition's ω or
+            // leave the case to it.
+            let criterion = if determinant { Criterion::Determinant } else { Criterion::Trace };
+            let spd = |l: &[f64], s: f64| {
+                let l = nalgebra::Matrix6::from_column_slice(l);
+                (l * l.transpose() + nalgebra::Matrix6::identity() * 0.05) * 10f64.powf(s)
+            };
+            let pa = spd(&la, log_scale_a);
+            let pb0 = spd(&lb, 0.0);
+            let (ia, ib) = (pa.try_inverse().unwrap(), pb0.try_inverse().unwrap());
+            // J′ at the end point for Pb = s·Pb0 is zero at s = s*.
+            let s_star = match (criterion, boundary) {
+                (_, 0) => 10f64.powf(log_scale_a + log_offset / 2.0),
+                (Criterion::Trace, 1) => pb0.trace() / (pb0 * ia * pb0).trace(),
+                (Criterion::Trace, _) => (pa * ib * pa).trace() / pa.trace(),
+                (Criterion::Determinant, 1) => 6.0 / (pb0 * ia).trace(),
+                (Criterion::Determinant, _) => (pa * ib).trace() / 6.0,
+            };
+            let offset = if boundary == 0 { 0.0 } else { 10f64.powf(log_offset) };
+            let pb = pb0 * (s_star * (1.0 + if above { offset } else { -offset }));
+            let a = nalgebra::Vector6::from_column_slice(&xs[..6]);
+            let b = nalgebra::Vector6::from_column_slice(&xs[6..]);
+            let l = cholesky(&pa).unwrap();
+            let y = solve_lower(&l, pb).unwrap();
+            let (xr, pr, wr) = fuse_optimised(&a, &b, &l, &y, criterion, crate::eigen::symmetric_eigen).unwrap();
+            let (x, p, w) = fuse_by(&a, &pa, &b, &pb, criterion);
+            match endpoint(&a, &pa, &b, &pb, &l, &y, criterion) {
+                Some(end) => {
+                    // The same end point, and the inputs there (the optimisation's values to rounding).
+                    let (xe, pe, we) = if end == Endpoint::A { (a, pa, 1.0) } else { (b, pb, 0.0) };
+                    proptest::prop_assert_eq!(wr, we, "{:?}", end);
+                    proptest::prop_assert!(w == we && x == xe && p == pe);
+                    proptest::prop_assert!((p - pr).norm() <= 1e-9 * pr.norm(), "{} vs {}", p, pr);
+                    let scale = a.norm() + b.norm() + pr.norm().sqrt();
+                    proptest::prop_assert!((x - xr).norm() <= 1e-9 * scale, "{} vs {}", x, xr);
+                }
+                // Left to the optimisation: exactly its result.
+                None => proptest::prop_assert!(w == wr && x == xr && p == pr),
+            }
         }
     }
 

@@ -21,6 +21,7 @@ pub mod covariance_intersection;
 pub mod eigen;
 pub mod messages;
 pub mod picture;
+mod products;
 pub mod rules;
 
 pub use messages::{

@@ -162,10 +162,12 @@ impl Fuser {
             state: *x,
             cov: *p,
         }));
-        // One party at a time (in name order, tracks in id order); buffers reused across parties.
-        let mut ids: Vec<u32> = Vec::new();
-        let mut predicted: Vec<(State6, Cov6)> = Vec::new();
-        let mut previous: Vec<Option<u32>> = Vec::new();
+        // One party at a time (in name order, tracks in id order); buffers reused across parties, sized
+        // once for the largest.
+        let most = self.parties.values().map(|p| p.tracks.len()).max().unwrap_or(0);
+        let mut ids: Vec<u32> = Vec::with_capacity(most);
+        let mut predicted: Vec<(State6, Cov6)> = Vec::with_capacity(most);
+        let mut previous: Vec<Option<u32>> = Vec::with_capacity(most);
         let next = &mut self.next_partner_id;
         for (name, party) in &mut self.parties {
             party.tracks.retain(|_, p| now_s - p.time_s <= max_age);
@@ -198,6 +200,8 @@ impl Fuser {
                         let (x, p) = self.rule.fuse(&f.state, &f.cov, xp, pp);
                         f.state = x;
                         f.cov = p;
+                        // Usually the only partner track: room for exactly one (no amortised growth).
+                        f.partners.reserve_exact(1);
                         f.partners.push((name.clone(), *id));
                         party.pairing.insert(*id, local_ids[j]);
                     }
