@@ -3,7 +3,7 @@
 
 use crate::measurement::{self, Meas3};
 use crate::ukf::{self, UkfParams};
-use crate::{Cov6, State6, ekf, mat6};
+use crate::{Cov6, State6, ekf};
 use nalgebra::{Matrix3, SMatrix};
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::Geodetic;
@@ -79,8 +79,8 @@ pub fn project_in(
         return Projection { z, pzz, pxz, h: None };
     }
     let h = frame.jacobian(x);
-    let pxz = mat6::mul_transpose_any(p, &h);
-    Projection { z: frame.predict(x), pzz: mat6::mul_any(&h, &pxz), pxz, h: Some(h) }
+    let pxz = p * h.transpose();
+    Projection { z: frame.predict(x), pzz: h * pxz, pxz, h: Some(h) }
 }
 
 impl Projection {
@@ -95,13 +95,12 @@ impl Projection {
 
     /// Kalman update of (x, P) with an innovation formed from this projection.
     pub fn update(&self, x: &State6, p: &Cov6, inn: &Innovation, r: &Matrix3<f64>) -> (State6, Cov6) {
-        let k = mat6::mul_any(&self.pxz, &inn.s_inv);
-        let xn = x + mat6::mul_any(&k, &inn.nu);
+        let k = self.pxz * inn.s_inv;
+        let xn = x + k * inn.nu;
         let pn = match &self.h {
             Some(h) => {
-                let i_kh = Cov6::identity() - mat6::mul_any(&k, h);
-                mat6::mul_transpose(&mat6::mul(&i_kh, p), &i_kh)
-                    + mat6::mul_transpose_any(&mat6::mul_any(&k, r), &k)
+                let i_kh = Cov6::identity() - k * h;
+                crate::mat6::mul_transpose(&crate::mat6::mul(&i_kh, p), &i_kh) + k * r * k.transpose()
             }
             None => p - k * inn.s * k.transpose(),
         };

@@ -85,7 +85,7 @@ fn jacobian_enu(enu: &Vector3<f64>, axes: &[Vector3<f64>; 3]) -> SMatrix<f64, 3,
     let [ax, ay, az] = axes;
     let rot = Matrix3::from_rows(&[ax.transpose(), ay.transpose(), az.transpose()]);
     let mut h = SMatrix::<f64, 3, 6>::zeros();
-    h.fixed_view_mut::<3, 3>(0, 0).copy_from(&crate::mat6::mul_any(&d_enu, &rot));
+    h.fixed_view_mut::<3, 3>(0, 0).copy_from(&(d_enu * rot));
     h
 }
 
