@@ -117,29 +117,35 @@ fn endpoint<const N: usize>(
     if !a.as_slice().iter().chain(b.as_slice()).all(|v| v.is_finite()) {
         return None;
     }
-    let lb = cholesky(pb)?;
     let squares = |m: &SMatrix<f64, N, N>| m.as_slice().iter().map(|v| v * v).sum::<f64>();
-    let (d0, d1, scale) = match criterion {
+    match criterion {
         Criterion::Trace => {
             let (ta, tb) = (pa.trace(), pb.trace());
-            // ω = 0 first: Y is at hand.
-            let d0 = tb - squares(y);
-            if d0 >= ENDPOINT_MARGIN * (ta + tb) {
-                return Some(Endpoint::B);
+            let scale = ENDPOINT_MARGIN * (ta + tb);
+            // ω = 0 first: Y is at hand (Pb's factor only confirms that Pb is positive definite).
+            if tb - squares(y) >= scale {
+                return cholesky(pb).map(|_| Endpoint::B);
             }
-            (d0, squares(&solve_lower(&lb, *pa)?) - ta, ta + tb)
+            // ω = 1 needs J(1) ≤ J(0), tr Pa ≤ tr Pb (by convexity J′(1) ≥ J(1) − J(0)): otherwise
+            // the test cannot pass and Pb's factor is not needed.
+            if ta > tb {
+                return None;
+            }
+            let lb = cholesky(pb)?;
+            (squares(&solve_lower(&lb, *pa)?) - ta <= -scale).then_some(Endpoint::A)
         }
         Criterion::Determinant => {
+            let lb = cholesky(pb)?;
             let n = N as f64;
-            (n - squares(&solve_lower(la, lb)?), squares(&solve_lower(&lb, *la)?) - n, n)
+            let scale = ENDPOINT_MARGIN * n;
+            if n - squares(&solve_lower(la, lb)?) >= scale {
+                Some(Endpoint::B)
+            } else if squares(&solve_lower(&lb, *la)?) - n <= -scale {
+                Some(Endpoint::A)
+            } else {
+                None
+            }
         }
-    };
-    if d0 >= ENDPOINT_MARGIN * scale {
-        Some(Endpoint::B)
-    } else if d1 <= -ENDPOINT_MARGIN * scale {
-        Some(Endpoint::A)
-    } else {
-        None
     }
 }
 
