@@ -1,35 +1,11 @@
-//! Small N×N products for covariance intersection, written out on the column arrays. Each entry is
-//! summed over k = 0, …, N−1 in order, exactly as nalgebra's product, `tr_mul` and `norm_squared`
-//! sum it, so the values are nalgebra's bit for bit (tested), without the generic product's
-//! per-element overhead and copies.
+//! Small N×N products for covariance intersection on the column arrays: the matrix products are
+//! `shieldnet_tracking::mat6`'s; the vector ones here sum each entry over k = 0, …, N−1 in order,
+//! exactly as nalgebra's `gemv`, `tr_mul` and `norm_squared` sum it, so the values are nalgebra's bit
+//! for bit (tested), without the generic product's per-element overhead and copies.
 
 use nalgebra::{ArrayStorage, SMatrix, SVector};
-
-/// A·B.
-#[inline]
-pub(crate) fn mul<const N: usize>(a: &SMatrix<f64, N, N>, b: &SMatrix<f64, N, N>) -> SMatrix<f64, N, N> {
-    let a = &a.data.0;
-    let mut c = [[0.0; N]; N];
-    for (cj, bj) in c.iter_mut().zip(&b.data.0) {
-        *cj = combine(a, bj);
-    }
-    SMatrix::from_data(ArrayStorage(c))
-}
-
-/// A·Bᵀ.
-#[inline]
-pub(crate) fn mul_transpose<const N: usize>(
-    a: &SMatrix<f64, N, N>,
-    b: &SMatrix<f64, N, N>,
-) -> SMatrix<f64, N, N> {
-    let (a, b) = (&a.data.0, &b.data.0);
-    let mut c = [[0.0; N]; N];
-    for (j, cj) in c.iter_mut().enumerate() {
-        let row: [f64; N] = std::array::from_fn(|k| b[k][j]);
-        *cj = combine(a, &row);
-    }
-    SMatrix::from_data(ArrayStorage(c))
-}
+use shieldnet_tracking::mat6::combine;
+pub(crate) use shieldnet_tracking::mat6::{mul_square as mul, mul_transpose_square as mul_transpose};
 
 /// A·x.
 #[inline]
@@ -58,24 +34,6 @@ fn dot<const N: usize>(x: &[f64; N], y: &[f64; N]) -> f64 {
         s += a * b;
     }
     s
-}
-
-/// Σ_k a_k·x_k over the columns a_k of A, summed in order of k (nalgebra's `gemv`).
-#[inline(always)]
-fn combine<const N: usize>(a: &[[f64; N]; N], x: &[f64; N]) -> [f64; N] {
-    let mut c = [0.0; N];
-    if N == 0 {
-        return c;
-    }
-    for r in 0..N {
-        c[r] = a[0][r] * x[0];
-    }
-    for k in 1..N {
-        for r in 0..N {
-            c[r] += a[k][r] * x[k];
-        }
-    }
-    c
 }
 
 #[cfg(test)]

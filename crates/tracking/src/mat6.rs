@@ -4,40 +4,59 @@
 //! compiler keeps in vector registers, at about half the instructions of the generic product.
 
 use crate::Cov6;
-use nalgebra::ArrayStorage;
+use nalgebra::{ArrayStorage, SMatrix};
 
 /// A·B.
 #[inline]
 pub fn mul(a: &Cov6, b: &Cov6) -> Cov6 {
-    let (a, b) = (&a.data.0, &b.data.0);
-    let mut c = [[0.0; 6]; 6];
-    for (cj, bj) in c.iter_mut().zip(b) {
-        *cj = column(a, bj);
-    }
-    Cov6::from_data(ArrayStorage(c))
+    mul_square(a, b)
 }
 
 /// A·Bᵀ.
 #[inline]
 pub fn mul_transpose(a: &Cov6, b: &Cov6) -> Cov6 {
-    let (a, b) = (&a.data.0, &b.data.0);
-    let mut c = [[0.0; 6]; 6];
-    for (j, cj) in c.iter_mut().enumerate() {
-        let row = [b[0][j], b[1][j], b[2][j], b[3][j], b[4][j], b[5][j]];
-        *cj = column(a, &row);
-    }
-    Cov6::from_data(ArrayStorage(c))
+    mul_transpose_square(a, b)
 }
 
-/// Σ_k a_k·x_k over the columns a_k of A, summed in order of k.
+/// A·B for square matrices of any size (nalgebra's values bit for bit, like [`mul`]).
+#[inline]
+pub fn mul_square<const N: usize>(a: &SMatrix<f64, N, N>, b: &SMatrix<f64, N, N>) -> SMatrix<f64, N, N> {
+    let a = &a.data.0;
+    let mut c = [[0.0; N]; N];
+    for (cj, bj) in c.iter_mut().zip(&b.data.0) {
+        *cj = combine(a, bj);
+    }
+    SMatrix::from_data(ArrayStorage(c))
+}
+
+/// A·Bᵀ for square matrices of any size (nalgebra's values bit for bit, like [`mul_transpose`]).
+#[inline]
+pub fn mul_transpose_square<const N: usize>(
+    a: &SMatrix<f64, N, N>,
+    b: &SMatrix<f64, N, N>,
+) -> SMatrix<f64, N, N> {
+    let (a, b) = (&a.data.0, &b.data.0);
+    let mut c = [[0.0; N]; N];
+    for (j, cj) in c.iter_mut().enumerate() {
+        let row: [f64; N] = std::array::from_fn(|k| b[k][j]);
+        *cj = combine(a, &row);
+    }
+    SMatrix::from_data(ArrayStorage(c))
+}
+
+/// Σ_k a_k·x_k over the columns a_k of A (column arrays), summed in order of k as nalgebra's product
+/// and `gemv` sum it: A·x.
 #[inline(always)]
-fn column(a: &[[f64; 6]; 6], x: &[f64; 6]) -> [f64; 6] {
-    let mut c = [0.0; 6];
-    for r in 0..6 {
+pub fn combine<const N: usize>(a: &[[f64; N]; N], x: &[f64; N]) -> [f64; N] {
+    let mut c = [0.0; N];
+    if N == 0 {
+        return c;
+    }
+    for r in 0..N {
         c[r] = a[0][r] * x[0];
     }
-    for k in 1..6 {
-        for r in 0..6 {
+    for k in 1..N {
+        for r in 0..N {
             c[r] += a[k][r] * x[k];
         }
     }
