@@ -99,6 +99,17 @@ fn pregate_radius(x: &State6, p: &Cov6, gate_chi2: f64) -> f64 {
     if r.is_finite() && x[0].is_finite() && x[1].is_finite() && x[2].is_finite() { r } else { f64::NAN }
 }
 
+/// One pair's test, shared by both paths: the Euclidean bound of the two pre-gate radii (with its
+/// margin), then the gate; the pair's d² when it passes.
+fn bounded_gate(a: (&State6, &Cov6, f64), b: (&State6, &Cov6, f64), gate_chi2: f64) -> Option<f64> {
+    let d = (a.0.fixed_rows::<3>(0) - b.0.fixed_rows::<3>(0)).norm_squared();
+    let bound = (a.2 + b.2) * (1.0 + RADIUS_MARGIN);
+    if d > bound * bound {
+        return None;
+    }
+    position_distance2(a.0, a.1, b.0, b.1).filter(|d2| *d2 <= gate_chi2)
+}
+
 /// [`gated_pairs`] without the grid: the grid's filters (finite tracks and radii, the Euclidean
 /// bound with its margin), then the gate, on every pair. At most [`DIRECT_LOCAL`] local tracks.
 fn gated_pairs_direct(
@@ -120,14 +131,7 @@ fn gated_pairs_direct(
             if rl.is_nan() {
                 continue;
             }
-            let d = (xp.fixed_rows::<3>(0) - xl.fixed_rows::<3>(0)).norm_squared();
-            let bound = (rp + rl) * (1.0 + RADIUS_MARGIN);
-            if d > bound * bound {
-                continue;
-            }
-            if let Some(d2) = position_distance2(xp, pp, xl, pl)
-                && d2 <= gate_chi2
-            {
+            if let Some(d2) = bounded_gate((xp, pp, rp), (xl, pl, *rl), gate_chi2) {
                 out.push((i, j, d2));
             }
         }
@@ -198,14 +202,7 @@ fn gated_pairs_grid(partner: &[(State6, Cov6)], local: &[(State6, Cov6)], gate_c
         candidates.sort_unstable();
         for &j in &candidates {
             let (xl, pl) = &local[j];
-            let d = (xp.fixed_rows::<3>(0) - xl.fixed_rows::<3>(0)).norm_squared();
-            let bound = (rp + r_of[j]) * (1.0 + RADIUS_MARGIN);
-            if d > bound * bound {
-                continue;
-            }
-            if let Some(d2) = position_distance2(xp, pp, xl, pl)
-                && d2 <= gate_chi2
-            {
+            if let Some(d2) = bounded_gate((xp, pp, rp), (xl, pl, r_of[j]), gate_chi2) {
                 out.push((i, j, d2));
             }
         }
