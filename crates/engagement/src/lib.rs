@@ -1,4 +1,4 @@
-//! The response: threat evaluation ([`threat`]), engagement feasibility from the gravity fly-out of
+//! The response: threat evaluation ([`threat`], its path integrator in [`ballistic_path`]), engagement feasibility from the gravity fly-out of
 //! `shieldnet_flight::interceptor` ([`feasibility`]), the battle manager that assigns interceptors by a
 //! static weapon-target assignment ([`battle`], solvers in [`wta`]) under a firing doctrine
 //! ([`doctrine`]), sector authority ([`sectors`]), the deconfliction rule that keeps cooperating
@@ -11,6 +11,7 @@
 //! assert_eq!(d.shots_now(FirePolicy::Salvo), 2);
 //! ```
 
+pub mod ballistic_path;
 pub mod battle;
 pub mod coordination;
 pub mod doctrine;
