@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::Vec3;
-use shieldnet_tracking::metrics::{GospaSequence, Siap, ospa};
+use shieldnet_tracking::metrics::{Distances, GospaSequence, Siap, ospa_of};
 
 /// Cut-off distance of OSPA and GOSPA, m (the field notes advise 1–5 km for midcourse; 10 km
 /// tolerates boost-phase tracks).
@@ -54,6 +54,8 @@ pub struct Accumulator {
     siap: Siap,
     sums: [f64; 6],
     n: u32,
+    /// Distances of the current instant (buffer kept between instants).
+    distances: Distances,
 }
 
 impl Default for Accumulator {
@@ -63,6 +65,7 @@ impl Default for Accumulator {
             siap: Siap::new(CUTOFF_M),
             sums: [0.0; 6],
             n: 0,
+            distances: Distances::default(),
         }
     }
 }
@@ -73,14 +76,17 @@ impl Accumulator {
         if truths.is_empty() && tracks.is_empty() {
             return;
         }
-        let xs: Vec<Vec3> = truths.iter().map(|t| t.1).collect();
-        let ys: Vec<Vec3> = tracks.iter().map(|t| t.1).collect();
-        let g = self.gospa.step(truths, tracks);
-        let v = [ospa(&xs, &ys, CUTOFF_M, 1.0), g.distance, g.localisation, g.missed, g.false_, g.switching];
+        // One distance matrix for all three; OSPA from the GOSPA assignment (the same value as its own
+        // assignment, see `ospa_of`).
+        let d = &mut self.distances;
+        d.fill(truths.iter().map(|t| &t.1), tracks.iter().map(|t| &t.1));
+        let g = self.gospa.step_with(truths, tracks, d);
+        let o = ospa_of(d, &g, CUTOFF_M, 1.0);
+        let v = [o, g.distance, g.localisation, g.missed, g.false_, g.switching];
         for (s, x) in self.sums.iter_mut().zip(v) {
             *s += x;
         }
-        self.siap.step_labelled(truths, tracks);
+        self.siap.step_labelled_with(truths, tracks, d);
         self.n += 1;
     }
 
