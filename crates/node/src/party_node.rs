@@ -617,7 +617,7 @@ impl PartyNode {
     /// Source tracks of a picture track: this party's own track and the partner tracks fused in.
     fn sources_of(&self, f: &FusedTrack) -> Vec<Source> {
         let mut s: Vec<Source> = f.local.map(|l| (self.cfg.party_id.clone(), l)).into_iter().collect();
-        s.extend(f.partners.iter().cloned());
+        s.extend(f.partners.iter().map(|(p, i)| (p.to_string(), *i)));
         s
     }
 
@@ -626,7 +626,8 @@ impl PartyNode {
     fn shares_a_source(&self, f: &FusedTrack, sources: &[Source]) -> bool {
         let own = &self.cfg.party_id;
         sources.iter().any(|(party, id)| {
-            (f.local == Some(*id) && party == own) || f.partners.iter().any(|(p, i)| i == id && p == party)
+            (f.local == Some(*id) && party == own)
+                || f.partners.iter().any(|(p, i)| i == id && **p == **party)
         })
     }
 
@@ -653,7 +654,7 @@ impl PartyNode {
         // (In `sources_of` order, cloning only the sources that are new.)
         let f = &picture[i];
         let own = f.local.map(|l| (self.cfg.party_id.as_str(), l));
-        for (party, id) in own.into_iter().chain(f.partners.iter().map(|(p, i)| (p.as_str(), *i))) {
+        for (party, id) in own.into_iter().chain(f.partners.iter().map(|(p, i)| (&**p, *i))) {
             let sources = &mut self.engagements[k].sources;
             if !sources.iter().any(|(p, i)| *i == id && p == party) {
                 sources.push((party.to_string(), id));
