@@ -98,7 +98,7 @@ impl Projection {
         let k = self.pxz * inn.s_inv;
         let xn = x + k * inn.nu;
         match &self.h {
-            Some(h) => (xn, crate::joseph::update_position(&k, h, p, &(k * r * k.transpose()))),
+            Some(h) => (xn, crate::joseph::update_position(&k, h, p, r)),
             None => {
                 let pn = p - k * inn.s * k.transpose();
                 (xn, (pn + pn.transpose()) * 0.5)

@@ -21,14 +21,15 @@ pub fn project_position(p: &Cov6, h: &SMatrix<f64, 3, 6>) -> (SMatrix<f64, 6, 3>
     (pxz, pzz)
 }
 
-/// Joseph form (I − K H) P (I − K H)ᵀ + K R Kᵀ for H = [Hₚ 0], given `krk` = K R Kᵀ.
+/// Joseph form (I − K H) P (I − K H)ᵀ + K R Kᵀ for H = [Hₚ 0].
 ///
 /// A = I − K H has the identity's columns on the velocity side, so (A P)ᵢⱼ = Σₖ₌₀..₂ Aᵢₖ Pₖⱼ (+ Pᵢⱼ for
 /// i ≥ 3) and ((A P) Aᵀ)ᵢⱼ = Σₖ₌₀..₂ (A P)ᵢₖ Aⱼₖ (+ (A P)ᵢⱼ for j ≥ 3): 3/6 of the first dense product
 /// and, computing the lower triangle only, about 1/3 of the second. The lower triangle equals the
-/// dense form's bit for bit; the upper triangle is its mirror.
+/// dense form's bit for bit; the upper triangle is its mirror. K R Kᵀ is summed as nalgebra's
+/// `k * r * k.transpose()` sums it, (K R) first, on the lower triangle only.
 #[inline]
-pub fn update_position(k: &SMatrix<f64, 6, 3>, h: &SMatrix<f64, 3, 6>, p: &Cov6, krk: &Cov6) -> Cov6 {
+pub fn update_position(k: &SMatrix<f64, 6, 3>, h: &SMatrix<f64, 3, 6>, p: &Cov6, r: &Matrix3<f64>) -> Cov6 {
     let hp: Matrix3<f64> = h.fixed_columns::<3>(0).into_owned();
     let kh: SMatrix<f64, 6, 3> = k * hp;
     // Columns 0..2 of A = I − K H (as the dense identity minus K H forms them).
@@ -43,7 +44,8 @@ pub fn update_position(k: &SMatrix<f64, 6, 3>, h: &SMatrix<f64, 3, 6>, p: &Cov6,
             if i >= 3 { s + pj[i] } else { s }
         })
     });
-    let krk = &krk.data.0;
+    let kr = (k * r).data.0;
+    let kt = &k.data.0;
     let mut c = [[0.0; 6]; 6];
     for j in 0..6 {
         for i in j..6 {
@@ -51,7 +53,8 @@ pub fn update_position(k: &SMatrix<f64, 6, 3>, h: &SMatrix<f64, 3, 6>, p: &Cov6,
             if j >= 3 {
                 s += ap[j][i];
             }
-            c[j][i] = s + krk[j][i];
+            let krk = kr[0][i] * kt[0][j] + kr[1][i] * kt[1][j] + kr[2][i] * kt[2][j];
+            c[j][i] = s + krk;
         }
     }
     crate::mat6::mirror_lower(&mut c);
@@ -108,9 +111,10 @@ mod tests {
         let mut worst = 0.0f64;
         for trial in 0..500 {
             let (p, h, k) = case(&mut next, trial);
-            let r = Matrix3::from_diagonal(&nalgebra::Vector3::new(next() + 1.0, next() + 1.0, next() + 1.0));
+            let g = Matrix3::from_fn(|_, _| next());
+            let r = g * g.transpose() + Matrix3::identity();
             let krk = k * r * k.transpose();
-            let c = update_position(&k, &h, &p, &krk);
+            let c = update_position(&k, &h, &p, &r);
             let i_kh = Cov6::identity() - k * h;
             let dense = mat6::mul_transpose(&mat6::mul(&i_kh, &p), &i_kh) + krk;
             let old = (dense + dense.transpose()) * 0.5;
