@@ -6,6 +6,7 @@ use crate::messages::TrackReport;
 use crate::rules::FusionRule;
 use shieldnet_tracking::{Cov6, State6, Track, ekf};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Fused-track ids at or above this value denote tracks known only from a partner; below it, the id is
 /// the party's own track id.
@@ -16,6 +17,10 @@ const CONTINUITY_BONUS: f64 = 4.0;
 
 /// Key of a partner track: (partner party, partner's track id).
 pub type PartnerKey = (String, u32);
+
+/// A partner track fused into a picture track: (partner party, partner's track id). The party's name
+/// is shared (one allocation per party, not one per fused track and picture).
+pub type PartnerSource = (Arc<str>, u32);
 
 /// The latest report of one partner track.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +43,7 @@ pub struct FusedTrack {
     /// The party's own track, if any.
     pub local: Option<u32>,
     /// Partner tracks fused in.
-    pub partners: Vec<PartnerKey>,
+    pub partners: Vec<PartnerSource>,
     /// Time of validity, s.
     pub time_s: f64,
     /// Fused state.
@@ -49,8 +54,10 @@ pub struct FusedTrack {
 
 /// What the fuser keeps of one partner party, keyed by the partner's track id (the party's name is
 /// the key of [`Fuser::parties`], so no per-track copy of it is made or compared).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct PartnerParty {
+    /// The party's name, shared by the picture tracks its tracks are fused into.
+    name: Arc<str>,
     /// Latest report of each track.
     tracks: BTreeMap<u32, PartnerTrack>,
     /// Picture ids given to this party's tracks when they had no local counterpart.
@@ -114,7 +121,12 @@ impl Fuser {
         let Some(cov) = report.cov() else { return false };
         let party = match self.parties.get_mut(sender) {
             Some(p) => p,
-            None => self.parties.entry(sender.to_string()).or_default(),
+            None => self.parties.entry(sender.to_string()).or_insert_with(|| PartnerParty {
+                name: sender.into(),
+                tracks: BTreeMap::new(),
+                ids: BTreeMap::new(),
+                pairing: BTreeMap::new(),
+            }),
         };
         if let Some(old) = party.tracks.get(&report.track_id)
             && old.time_s >= time_of_validity_s
@@ -169,7 +181,8 @@ impl Fuser {
         let mut predicted: Vec<(State6, Cov6)> = Vec::with_capacity(most);
         let mut previous: Vec<Option<u32>> = Vec::with_capacity(most);
         let next = &mut self.next_partner_id;
-        for (name, party) in &mut self.parties {
+        for party in self.parties.values_mut() {
+            let name = &party.name;
             party.tracks.retain(|_, p| now_s - p.time_s <= max_age);
             ids.clear();
             predicted.clear();
@@ -267,7 +280,7 @@ mod tests {
         assert!(fuser.ingest("RUS", 10.0, &report, 20.0));
         let pic = fuser.picture(20.0, &[&local]);
         assert_eq!(pic.len(), 1);
-        assert_eq!(pic[0].partners, vec![("RUS".to_string(), 7)]);
+        assert_eq!(pic[0].partners, vec![("RUS".into(), 7)]);
         assert!((pic[0].state - now).fixed_rows::<3>(0).norm() < 1e-3, "{}", pic[0].state - now);
         // The partner track's own prediction to t = 20 s reproduces `now` (time-aligned fusion).
         let p = &fuser.partner_tracks()[&("RUS".to_string(), 7)];
@@ -322,7 +335,7 @@ mod tests {
         let pic = fuser.picture(10.0, &[&local]);
         assert_eq!(pic.len(), 2);
         let fused = pic.iter().find(|f| f.local == Some(4)).unwrap();
-        assert_eq!(fused.partners, vec![("RUS".to_string(), 7)]);
+        assert_eq!(fused.partners, vec![("RUS".into(), 7)]);
         // Equal covariances: CI keeps the covariance, the estimate sits between the two.
         assert!((fused.cov[(0, 0)] - 1e4).abs() < 1e-3);
         assert!((fused.state[0] - (r + 50.0)).abs() < 1.0);

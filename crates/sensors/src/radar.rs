@@ -132,9 +132,14 @@ impl Radar {
     /// same values, as `target.look_angles_from(&self.spec.site)`, with the site's position and axes
     /// computed once.
     pub fn look_angles(&self, target: &Ecef) -> LookAngles {
+        self.site_enu(target).look_angles()
+    }
+
+    /// A point's position in the site's ENU frame.
+    fn site_enu(&self, target: &Ecef) -> Enu {
         let d = target.0 - self.site_ecef.0;
         let [e, n, u] = &self.site_axes;
-        Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d))).look_angles()
+        Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d)))
     }
 
     /// Site position in ECEF.
@@ -156,9 +161,7 @@ impl Radar {
     /// WGS-84 ellipsoid (or, with refraction, inside its volume at the apparent elevation and above
     /// the radio horizon).
     pub fn can_see(&self, target: &Ecef) -> bool {
-        let d = target.0 - self.site_ecef.0;
-        let [e, n, u] = &self.site_axes;
-        let enu = Enu(Vec3::new(e.dot(&d), n.dot(&d), u.dot(&d)));
+        let enu = self.site_enu(target);
         // Beyond the instrumented range: not seen, whatever the angles (the volume's first test, on
         // the same range), so the angles are not computed.
         if enu.0.norm() > self.spec.max_range_m {
@@ -291,7 +294,12 @@ impl Radar {
             None => (1.0, 1.0),
         };
         for tg in targets {
-            let la = self.look_angles(&tg.position);
+            // Beyond the instrumented range nothing is seen (as in `can_see`): no angles, no draws.
+            let enu = self.site_enu(&tg.position);
+            if enu.0.norm() > s.max_range_m {
+                continue;
+            }
+            let la = enu.look_angles();
             if !self.can_see_at(&tg.position, &la) || cue.is_some_and(|c| !c.contains(&la)) {
                 continue;
             }

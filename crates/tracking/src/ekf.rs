@@ -12,8 +12,7 @@ pub fn predict(x: &State6, p: &Cov6, dt: f64, q: f64) -> (State6, Cov6) {
     }
     let phi = motion::transition(x, dt);
     let xn = motion::propagate(x, dt);
-    let pn = mat6::mul_transpose(&mat6::mul(&phi, p), &phi) + motion::process_noise(q, dt);
-    (xn, symmetrize(&pn))
+    (xn, mat6::congruence_plus(&phi, p, &motion::process_noise(q, dt)))
 }
 
 /// Innovation, its covariance S and the measurement Jacobian for a measurement from `site`.

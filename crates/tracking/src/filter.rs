@@ -79,8 +79,8 @@ pub fn project_in(
         return Projection { z, pzz, pxz, h: None };
     }
     let h = frame.jacobian(x);
-    let pxz = p * h.transpose();
-    Projection { z: frame.predict(x), pzz: h * pxz, pxz, h: Some(h) }
+    let (pxz, pzz) = crate::joseph::project_position(p, &h);
+    Projection { z: frame.predict(x), pzz, pxz, h: Some(h) }
 }
 
 impl Projection {
@@ -97,14 +97,13 @@ impl Projection {
     pub fn update(&self, x: &State6, p: &Cov6, inn: &Innovation, r: &Matrix3<f64>) -> (State6, Cov6) {
         let k = self.pxz * inn.s_inv;
         let xn = x + k * inn.nu;
-        let pn = match &self.h {
-            Some(h) => {
-                let i_kh = Cov6::identity() - k * h;
-                crate::mat6::mul_transpose(&crate::mat6::mul(&i_kh, p), &i_kh) + k * r * k.transpose()
+        match &self.h {
+            Some(h) => (xn, crate::joseph::update_position(&k, h, p, &(k * r * k.transpose()))),
+            None => {
+                let pn = p - k * inn.s * k.transpose();
+                (xn, (pn + pn.transpose()) * 0.5)
             }
-            None => p - k * inn.s * k.transpose(),
-        };
-        (xn, (pn + pn.transpose()) * 0.5)
+        }
     }
 
     /// Probabilistic data association update (Bar-Shalom & Tse 1975): `weighted` holds (β_j,

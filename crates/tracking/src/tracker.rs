@@ -1,6 +1,8 @@
 //! A party's multi-target tracker: GNN association, EKF updates, M-of-N confirmation, deletion.
 
-use crate::assignment::{FORBIDDEN, assign_with_dummies};
+use crate::assignment::FORBIDDEN;
+#[cfg(test)]
+use crate::assignment::assign_with_dummies;
 use crate::filter::{self, Estimator, Innovation};
 use crate::gating::{self, GateIndex};
 use crate::imm::{ImmConfig, ImmState};
@@ -190,24 +192,29 @@ impl Tracker {
         fill_look_measurements(scan, &mut meas);
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
         // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
-        let frame = measurement::SiteFrame::new(&scan.site);
+        let frame = buf.site_frame(&scan.site);
         project_and_gate(&self.tracks, &meas, &frame, cfg, buf);
-        let LookBuffers { projections, gated, dummy, used, .. } = buf;
+        let LookBuffers { projections, gated, dummy, used, ln_det, row_start, gnn, .. } = buf;
+        // ln|S| of every in-gate pair, once: the dummies and the GNN costs both use it.
+        ln_det.clear();
+        row_start.clear();
+        for row in gated.iter() {
+            row_start.push(ln_det.len());
+            ln_det.extend(row.iter().map(|(_, inn)| inn.s.determinant().max(1e-300).ln()));
+        }
+        row_start.push(ln_det.len());
         dummy.clear();
         dummy.extend(
-            gated
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|(_, inn)| inn.s.determinant().max(1e-300).ln())
-                        .fold(f64::NEG_INFINITY, f64::max)
-                })
+            row_start
+                .windows(2)
+                .map(|w| ln_det[w[0]..w[1]].iter().copied().fold(f64::NEG_INFINITY, f64::max))
                 .map(|m| if m.is_finite() { cfg.gate_chi2 + m } else { FORBIDDEN }),
         );
         used.clear();
         used.resize(meas.len(), false);
-        let assignment: Vec<Option<usize>> = match cfg.associator {
-            Associator::Gnn => assign_gated(gated, dummy, meas.len()),
+        let jpda_best: Vec<Option<usize>>;
+        let assignment: &[Option<usize>] = match cfg.associator {
+            Associator::Gnn => gnn.assign(gated, ln_det, row_start, dummy, meas.len()),
             Associator::Jpda | Associator::Jipda => {
                 let betas = match cfg.associator {
                     Associator::Jipda => jipda::associate(&mut self.tracks, gated, meas.len(), cfg),
@@ -237,7 +244,8 @@ impl Tracker {
                         }
                     }
                 }
-                best
+                jpda_best = best;
+                &jpda_best
             }
         };
         let window = cfg.confirm_n;
@@ -535,82 +543,24 @@ fn jpda_betas(gated: &[Vec<(usize, Innovation)>], nd: usize, cfg: &TrackerConfig
     crate::jpda::probabilities(&g, &miss)
 }
 
-/// GNN over the gate graph: each connected component of tracks and detections is an independent
-/// optimal assignment (exact, since pairs across components are forbidden), solved on its own small
-/// cost matrix.
+/// [`crate::gnn::GnnWork::assign`] on its own, computing ln|S| of every pair.
+#[cfg(test)]
 fn assign_gated(gated: &[Vec<(usize, Innovation)>], dummy: &[f64], nd: usize) -> Vec<Option<usize>> {
-    let nt = gated.len();
-    // Union-find over tracks (0..nt) and detections (nt..nt+nd).
-    let mut parent: Vec<usize> = (0..nt + nd).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
+    let mut ln_det = Vec::new();
+    let mut row_start = Vec::new();
+    for row in gated {
+        row_start.push(ln_det.len());
+        ln_det.extend(row.iter().map(|(_, inn)| inn.s.determinant().max(1e-300).ln()));
     }
-    for (i, row) in gated.iter().enumerate() {
-        for (j, _) in row {
-            let (a, b) = (find(&mut parent, i), find(&mut parent, nt + j));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
-        }
-    }
-    // Components in order of their first track (the root of a component is its lowest index, a
-    // track's, since every component here holds one).
-    let mut slot = vec![usize::MAX; nt];
-    let mut components: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-    for (i, row) in gated.iter().enumerate() {
-        if !row.is_empty() {
-            let root = find(&mut parent, i);
-            if slot[root] == usize::MAX {
-                slot[root] = components.len();
-                components.push(Default::default());
-            }
-            components[slot[root]].0.push(i);
-        }
-    }
-    for j in 0..nd {
-        let root = find(&mut parent, nt + j);
-        if root < nt && slot[root] != usize::MAX {
-            components[slot[root]].1.push(j);
-        }
-    }
-    let mut out = vec![None; nt];
-    for (tracks, dets) in &components {
-        if let ([i], [j]) = (tracks.as_slice(), dets.as_slice())
-            && let [(_, inn)] = gated[*i].as_slice()
-        {
-            // One track, one detection: the solver's choice written out (see `single_pair`).
-            let cost = inn.d2 + inn.s.determinant().max(1e-300).ln();
-            out[*i] = single_pair(cost, dummy[*i]).then_some(*j);
-            continue;
-        }
-        let cost: Vec<Vec<f64>> = tracks
-            .iter()
-            .map(|&i| {
-                let mut row = vec![FORBIDDEN; dets.len()];
-                for (j, inn) in &gated[i] {
-                    let k = dets.binary_search(j).expect("detection in its component");
-                    row[k] = inn.d2 + inn.s.determinant().max(1e-300).ln();
-                }
-                row
-            })
-            .collect();
-        let d: Vec<f64> = tracks.iter().map(|&i| dummy[i]).collect();
-        for (k, a) in assign_with_dummies(&cost, &d).into_iter().enumerate() {
-            out[tracks[k]] = a.map(|c| dets[c]);
-        }
-    }
-    out
+    row_start.push(ln_det.len());
+    crate::gnn::GnnWork::default().assign(gated, &ln_det, &row_start, dummy, nd).to_vec()
 }
 
-/// Whether [`assign_with_dummies`] gives a one-by-one problem's only column to its row: when the
+/// Whether [`crate::assignment::assign_with_dummies`] gives a one-by-one problem's only column to its row: when the
 /// pair is allowed (below [`FORBIDDEN`]) and costs no more than the row's dummy (ties go to the lower
 /// column, the detection), with the solver's clamping of both costs to [`FORBIDDEN`] (a dummy of −∞
 /// makes the solver give up: no assignment).
-fn single_pair(cost: f64, dummy: f64) -> bool {
+pub(crate) fn single_pair(cost: f64, dummy: f64) -> bool {
     let c = if cost.is_finite() { cost.min(FORBIDDEN) } else { FORBIDDEN };
     let d = dummy.min(FORBIDDEN);
     d.is_finite() && c <= d && cost < FORBIDDEN
