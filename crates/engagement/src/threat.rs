@@ -4,10 +4,11 @@
 use crate::ballistic_path::BallisticPath;
 use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
-use shieldnet_earth::constants::{WGS84_A, WGS84_B, WGS84_E2};
+use shieldnet_earth::constants::{OMEGA_EARTH, WGS84_A, WGS84_B, WGS84_E2};
+use shieldnet_earth::gravity;
 use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
 use shieldnet_flight::{StateEci, Trajectory};
-use shieldnet_tracking::{Cov6, State6, motion};
+use shieldnet_tracking::{Cov6, State6};
 
 /// Step of the predicted path, s.
 pub const PATH_STEP_S: f64 = 4.0;
@@ -76,14 +77,16 @@ const COVARIANCE_STEPS: usize = 4;
 /// asset it threatens most. Returns `None` when the object does not come down within an hour.
 ///
 /// The path is integrated at [`PATH_STEP_S`] by [`BallisticPath`] (RK4 start-up steps, then
-/// eighth-order Adams–Bashforth, one derivative evaluation per step; its error over a ballistic
+/// sixth-order Adams–Bashforth, one derivative evaluation per step; its error over a ballistic
 /// flight is well under a millimetre and below that of one RK4 step per point, tested against a
-/// fine-step reference). The covariance's transition matrix is chained over spans of
+/// fine-step reference). The covariance is carried to impact by transitions over spans of
 /// [`COVARIANCE_STEPS`] path steps (16 s), each evaluated at the path state in the middle of its span
 /// (the exponential midpoint rule, second order in the span, where a transition evaluated at the start
 /// of each 4 s step is first order), and over the last span to impact at the path state nearest its
 /// middle. Tested against a fine-step transition: at least as accurate as 4 s steps evaluated at
-/// their start, with a quarter of the transitions.
+/// their start, with a quarter of the transitions. The transitions are applied transposed to the
+/// two ground-plane axes, backward from impact (see `impact_sigma`); geodetic altitudes are computed
+/// only within about a kilometre of the ground (see `altitude_if_low`).
 pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) -> Option<ThreatAssessment> {
     let mut alt = altitude_if_low(state);
     if alt.is_some_and(|a| a <= 0.0) {
@@ -104,7 +107,7 @@ pub fn assess(state: &State6, cov: &Cov6, t_s: f64, assets: &[DefendedAsset]) ->
         if let Some(next_alt) = next_alt
             && next_alt <= 0.0
         {
-            let alt = alt.unwrap_or_else(|| pos(&x).to_geodetic().alt_m);
+            let alt = alt.unwrap_or_else(|| geodetic_altitude(&pos(&x).0));
             // Linear interpolation of the surface crossing inside the last step.
             let f = alt / (alt - next_alt);
             let xi = x + (next - x) * f;
@@ -174,7 +177,34 @@ fn altitude_if_low(x: &State6) -> Option<f64> {
     // r_Q = b / √(1 − e² cos² φ) with φ the geocentric latitude.
     let cos2 = (p.0.x * p.0.x + p.0.y * p.0.y) / r2;
     let surface = WGS84_B / (1.0 - WGS84_E2 * cos2).sqrt();
-    if r2.sqrt() - surface > 1_001.0 { None } else { Some(p.to_geodetic().alt_m) }
+    if r2.sqrt() - surface > 1_001.0 { None } else { Some(geodetic_altitude(&p.0)) }
+}
+
+/// Geodetic altitude of an ECEF position, m: the fixed-point iteration of `Ecef::to_geodetic` carried
+/// on the tangent of the latitude instead of the angle, so that it needs square roots and divisions
+/// only (the altitude, not the latitude, is wanted). The same altitude to rounding (tested).
+fn geodetic_altitude(p: &Vector3<f64>) -> f64 {
+    let rho = (p.x * p.x + p.y * p.y).sqrt();
+    if rho < 1e-9 {
+        return p.z.abs() - WGS84_B;
+    }
+    // h for tan(latitude) = t: ρ / cos φ − N with N = a / √(1 − e² sin² φ).
+    let height = |t: f64| {
+        let t2 = t * t;
+        let n = WGS84_A / (1.0 - WGS84_E2 * t2 / (1.0 + t2)).sqrt();
+        (rho * (1.0 + t2).sqrt() - n, n)
+    };
+    let mut t = p.z / (rho * (1.0 - WGS84_E2));
+    for _ in 0..5 {
+        let (h, n) = height(t);
+        let next = p.z / (rho * (1.0 - WGS84_E2 * n / (n + h)));
+        let done = (next - t).abs() <= 1e-15 * (1.0 + t.abs());
+        t = next;
+        if done {
+            break;
+        }
+    }
+    height(t).0
 }
 
 fn pos(x: &State6) -> Ecef {
@@ -212,13 +242,37 @@ fn impact_sigma(
     };
     let (mut we, mut wn) = (start(&e), start(&nn));
     for (state, dt) in spans.rev() {
-        let phi = motion::transition(&state, dt);
-        we = phi.tr_mul(&we);
-        wn = phi.tr_mul(&wn);
+        [we, wn] = transition_transposed_times(&state, dt, [we, wn]);
     }
     let ce = we.dot(&(cov * we));
     let cn = wn.dot(&(cov * wn));
     ((ce + cn) / 2.0).max(0.0).sqrt()
+}
+
+/// Φᵀ w for each w of `ws`, with Φ = I + F dt + (F dt)²/2 + (F dt)³/6 the third-order transition of
+/// `motion::transition` at `x` (F = [[0, I], [G', W]], G' the point-mass gravity gradient minus Ω²,
+/// W = −2Ω), summed by Horner's rule on Fᵀ: w + dt Fᵀ(w + dt/2 Fᵀ(w + dt/3 Fᵀ w)), with
+/// Fᵀ (a, b) = (G' b, a + Wᵀ b). The same series as `motion::transition(x, dt).tr_mul(w)`, equal to
+/// rounding (tested), without forming the 6×6 matrix.
+fn transition_transposed_times<const K: usize>(x: &State6, dt: f64, mut ws: [State6; K]) -> [State6; K] {
+    let w2 = OMEGA_EARTH * OMEGA_EARTH;
+    let mut g = gravity::point_mass_gradient(&Vector3::new(x[0], x[1], x[2]));
+    g[(0, 0)] += w2;
+    g[(1, 1)] += w2;
+    let two_w = 2.0 * OMEGA_EARTH;
+    // Fᵀ (a, b): G' is symmetric, Wᵀ b = (−2ω b_y, 2ω b_x, 0).
+    let ft = |v: &State6| -> State6 {
+        let b = Vector3::new(v[3], v[4], v[5]);
+        let gb = g * b;
+        State6::new(gb.x, gb.y, gb.z, v[0] - two_w * v[4], v[1] + two_w * v[3], v[2])
+    };
+    // A plain loop rather than `array::map`, which was not inlined.
+    for w in ws.iter_mut() {
+        let inner = *w + ft(w) * (dt / 3.0);
+        let middle = *w + ft(&inner) * (dt / 2.0);
+        *w += ft(&middle) * dt;
+    }
+    ws
 }
 
 /// The asset with the highest probability of being hit, approximating that probability by
@@ -252,6 +306,7 @@ mod tests {
     use nalgebra::SMatrix;
     use shieldnet_earth::EarthRotation;
     use shieldnet_flight::{BoostSpec, fly_threat};
+    use shieldnet_tracking::motion;
 
     #[test]
     fn normal_cdf_matches_tables() {
@@ -376,6 +431,44 @@ mod tests {
         assert!((a.impact_sigma_m - chained).abs() < 1e-9 * chained, "{} vs {chained}", a.impact_sigma_m);
         let spans = covariance_spans(path, velocities, f).count();
         assert_eq!(spans, (n - 1) / COVARIANCE_STEPS + 1);
+    }
+
+    /// The Horner sum of the transposed series equals the transposed transition matrix applied to the
+    /// vectors, to rounding, for states at several places, steps of both signs and several vectors.
+    #[test]
+    fn transposed_series_equals_the_transition_matrix() {
+        let states = [
+            State6::new(4.0e6, 3.0e6, 4.2e6, 1500.0, -2200.0, 800.0),
+            State6::new(6.4e6, 0.0, 0.0, 0.0, 7.0e3, 0.0),
+            State6::new(-2.0e6, 5.0e6, -3.9e6, -300.0, 100.0, 2500.0),
+        ];
+        let ws = [State6::new(0.7, -0.2, 0.1, 0.0, 0.0, 0.0), State6::new(-0.1, 0.5, 0.8, 30.0, -12.0, 4.0)];
+        for x in states {
+            for dt in [-3.0, 4.0, 16.0, 13.7] {
+                let phi = motion::transition(&x, dt);
+                for (got, w) in transition_transposed_times(&x, dt, ws).iter().zip(ws) {
+                    let want = phi.tr_mul(&w);
+                    assert!((got - want).norm() <= 1e-13 * want.norm(), "{got} vs {want} (dt {dt})");
+                }
+            }
+        }
+    }
+
+    /// The trigonometry-free altitude equals `Ecef::to_geodetic`'s within a micrometre from 20 km
+    /// below to 30 km above the ellipsoid, at latitudes from pole to pole.
+    #[test]
+    fn geodetic_altitude_matches_the_geodetic_conversion() {
+        for lat in (-89..=89).step_by(7) {
+            for lon in [-170.0, -20.0, 0.0, 53.9, 120.0] {
+                for alt in [-20e3, -1.0, 0.0, 0.5, 999.0, 11e3, 30e3] {
+                    let p = Geodetic::from_degrees(lat as f64, lon, alt).to_ecef();
+                    let want = p.to_geodetic().alt_m;
+                    let got = geodetic_altitude(&p.0);
+                    assert!((got - want).abs() < 1e-6, "{got} vs {want} at {lat}°, {lon}°, {alt} m");
+                    assert!((got - alt).abs() < 1e-6);
+                }
+            }
+        }
     }
 
     /// Impact uncertainty with the transition chained over steps of `step_s` (path states from
