@@ -23,6 +23,7 @@ pub mod detection_model;
 pub mod horizon;
 pub mod infrared;
 pub mod radar;
+mod volume_bounds;
 
 pub use cue::Cue;
 pub use detection::{Detection, RangeRate, Scan};

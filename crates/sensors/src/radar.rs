@@ -4,6 +4,7 @@ use crate::cue::Cue;
 use crate::detection::{Detection, RangeRate, Scan};
 use crate::detection_model::RadarEquation;
 use crate::horizon::{EffectiveEarth, FOUR_THIRDS};
+use crate::volume_bounds::VolumeBounds;
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 use serde::{Deserialize, Serialize};
@@ -117,6 +118,8 @@ pub struct Radar {
     /// target and track would otherwise redo the site's trigonometry).
     site_axes: [Vec3; 3],
     earth: Option<EffectiveEarth>,
+    /// The angle limits as sines and cosines (see [`crate::volume_bounds`]).
+    bounds: VolumeBounds,
 }
 
 impl Radar {
@@ -125,7 +128,8 @@ impl Radar {
         let site_ecef = spec.site.to_ecef();
         let site_axes = spec.site.enu_axes();
         let earth = spec.refraction.then(|| EffectiveEarth::new(&site_ecef, spec.site.alt_m, FOUR_THIRDS));
-        Self { index, party, spec, site_ecef, site_axes, earth }
+        let bounds = VolumeBounds::new(&spec);
+        Self { index, party, spec, site_ecef, site_axes, earth, bounds }
     }
 
     /// Range, azimuth and elevation of a point seen from the site: the same arithmetic, hence the
@@ -164,8 +168,18 @@ impl Radar {
         let enu = self.site_enu(target);
         // Beyond the instrumented range: not seen, whatever the angles (the volume's first test, on
         // the same range), so the angles are not computed.
-        if enu.0.norm() > self.spec.max_range_m {
+        let range = enu.0.norm();
+        if range > self.spec.max_range_m {
             return false;
+        }
+        // Without refraction, a point clear of the angle limits is placed without the arc functions
+        // (same answer as the volume test on the look angles, see `volume_bounds`).
+        if self.earth.is_none() {
+            match self.bounds.angles_inside(&self.spec, &enu.0, range) {
+                Some(false) => return false,
+                Some(true) => return line_of_sight_clear(&self.site_ecef, target),
+                None => {}
+            }
         }
         self.can_see_at(target, &enu.look_angles())
     }
