@@ -48,7 +48,12 @@ pub struct Innovation {
 impl Innovation {
     /// Gaussian log-likelihood ln N(ν; 0, S).
     pub fn log_likelihood(&self) -> f64 {
-        -0.5 * (self.d2 + self.s.determinant().max(1e-300).ln() + 3.0 * (2.0 * std::f64::consts::PI).ln())
+        self.log_likelihood_with(self.s.determinant().max(1e-300).ln())
+    }
+
+    /// [`Innovation::log_likelihood`] given `ln_det` = ln max(|S|, 1e-300), computed once elsewhere.
+    pub(crate) fn log_likelihood_with(&self, ln_det: f64) -> f64 {
+        -0.5 * (self.d2 + ln_det + 3.0 * (2.0 * std::f64::consts::PI).ln())
     }
 }
 

@@ -1,7 +1,8 @@
 //! Multi-target tracking, one tracker per party on that party's own detections.
 //!
 //! The pipeline per radar look (a [`shieldnet_sensors::Scan`]): predict every track to the look time
-//! with the ballistic motion model ([`motion`]), gate detections by Mahalanobis distance, associate
+//! with the ballistic motion model ([`motion`]; a tentative track the look cannot concern is predicted
+//! later, [`deferred`]), gate detections by Mahalanobis distance, associate
 //! with global nearest neighbour solved as an optimal rectangular assignment ([`assignment`]), update
 //! with the extended Kalman filter ([`ekf`]) through the radar measurement model ([`measurement`]),
 //! count hits and misses for M-of-N confirmation and deletion, and start tentative tracks from
@@ -25,6 +26,7 @@
 pub mod angle_tracking;
 pub mod angles;
 pub mod assignment;
+pub mod deferred;
 pub mod ekf;
 pub mod filter;
 pub mod gating;

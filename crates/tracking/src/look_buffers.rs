@@ -33,6 +33,8 @@ pub(crate) struct LookBuffers {
     pub used: Vec<bool>,
     /// Candidate detections of one track (pre-gate).
     pub near: Vec<usize>,
+    /// Per track: whether its prediction is deferred past this look ([`crate::deferred`]).
+    pub deferred: Vec<bool>,
     /// Sites of recent looks with their frames (at most [`SITE_FRAMES`]).
     site_frames: Vec<(Geodetic, SiteFrame)>,
 }

@@ -52,12 +52,31 @@ impl LookPoints {
                 f2 += p[(i, j)] * p[(i, j)];
             }
         }
-        let f = f2.sqrt();
+        self.radius_with_norm(frame, x, f2.sqrt(), gate_chi2)
+    }
+
+    /// [`LookPoints::radius`] for a track whose position covariance has norm at most `f`.
+    fn radius_with_norm(&self, frame: &SiteFrame, x: &State6, f: f64, gate_chi2: f64) -> f64 {
         let r2 = frame.enu(x).norm_squared();
         let [rr, ra, re] = self.rmax;
         let b = gate_chi2.sqrt() * ((f + rr).sqrt() + (f + ra * r2).sqrt() + (f + re * r2).sqrt());
         let radius = MARGIN * b + SLACK_M;
         if radius.is_finite() { radius } else { f64::INFINITY }
+    }
+
+    /// Whether any detection lies within the radius of a track at `x` whose position covariance has
+    /// norm at most `f` (see [`crate::deferred`]).
+    pub fn any_near(&self, frame: &SiteFrame, x: &State6, f: f64, gate_chi2: f64) -> bool {
+        if self.pts.is_empty() {
+            return false;
+        }
+        let radius = self.radius_with_norm(frame, x, f, gate_chi2);
+        if radius == f64::INFINITY {
+            return true;
+        }
+        let c = frame.enu(x);
+        let r2 = radius * radius;
+        self.pts.iter().any(|q| (q[0] - c.x).powi(2) + (q[1] - c.y).powi(2) + (q[2] - c.z).powi(2) <= r2)
     }
 
     /// Appends to `out`, in increasing order, the detections within [`LookPoints::radius`] of the

@@ -68,9 +68,54 @@ pub fn miss_increment(pd: f64) -> f64 {
     (1.0 - pd).max(1e-12).ln()
 }
 
+/// The parts of the score increments that depend only on the settings, kept between looks: the
+/// increments are [`hit_increment`]'s and [`miss_increment`]'s bit for bit (same operations in the
+/// same order) without their logarithms on every track.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Increments {
+    /// (pd, clutter density) the values below come from.
+    key: Option<(u64, u64)>,
+    /// ln pd − ln λ.
+    hit_base: f64,
+    /// ln(1 − pd), floored.
+    miss: f64,
+}
+
+impl Increments {
+    /// Brings the values up to date with `pd` and `clutter_density` (recomputed only when they changed).
+    pub(crate) fn refresh(&mut self, pd: f64, clutter_density: f64) {
+        let key = Some((pd.to_bits(), clutter_density.to_bits()));
+        if self.key != key {
+            *self = Self { key, hit_base: pd.ln() - clutter_density.ln(), miss: miss_increment(pd) };
+        }
+    }
+
+    /// [`hit_increment`] for the settings of the latest refresh.
+    pub(crate) fn hit(&self, log_likelihood: f64) -> f64 {
+        self.hit_base + log_likelihood
+    }
+
+    /// [`miss_increment`] for the settings of the latest refresh.
+    pub(crate) fn miss(&self) -> f64 {
+        self.miss
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_increments_equal_the_functions_bit_for_bit() {
+        let mut inc = Increments::default();
+        for (pd, lambda) in [(0.9, 1e-7), (0.5, 3e-9), (0.9, 1e-7), (1.0, 1e-5), (0.0, 2.0)] {
+            inc.refresh(pd, lambda);
+            for ll in [-30.0, -1.234_567, 0.0, 7.5] {
+                assert_eq!(inc.hit(ll).to_bits(), hit_increment(pd, lambda, ll).to_bits());
+            }
+            assert_eq!(inc.miss().to_bits(), miss_increment(pd).to_bits());
+        }
+    }
 
     #[test]
     fn thresholds_and_increments_equal_hand_computed_values() {

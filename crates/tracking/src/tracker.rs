@@ -3,12 +3,14 @@
 use crate::assignment::FORBIDDEN;
 #[cfg(test)]
 use crate::assignment::assign_with_dummies;
+use crate::deferred;
 use crate::filter::{self, Estimator, Innovation};
 use crate::gating::{self, GateIndex};
 use crate::imm::{ImmConfig, ImmState};
 use crate::jipda::{self, JipdaConfig};
 use crate::look_buffers::LookBuffers;
 use crate::measurement::{self, Meas3};
+use crate::pregate::LookPoints;
 use crate::sprt::{self, Sprt};
 use crate::track::{Track, TrackStatus};
 use crate::ukf::UkfParams;
@@ -135,12 +137,25 @@ pub struct Tracker {
     pub(crate) fixes: Vec<crate::angle_tracking::Fix>,
     /// Working vectors of a look, reused from look to look.
     buffers: LookBuffers,
+    /// Score increments of the settings (kept between looks).
+    increments: sprt::Increments,
+    /// Whether looks may defer the prediction of tentative tracks they cannot concern
+    /// ([`crate::deferred`]; off only to compare with predicting every track at every look).
+    pub(crate) deferral: bool,
 }
 
 impl Tracker {
     /// An empty tracker.
     pub fn new(cfg: TrackerConfig) -> Self {
-        Self { cfg, tracks: Vec::new(), next_id: 1, fixes: Vec::new(), buffers: LookBuffers::default() }
+        Self {
+            cfg,
+            tracks: Vec::new(),
+            next_id: 1,
+            fixes: Vec::new(),
+            buffers: LookBuffers::default(),
+            increments: sprt::Increments::default(),
+            deferral: true,
+        }
     }
 
     /// Live tracks (tentative and confirmed), in creation order.
@@ -182,19 +197,37 @@ impl Tracker {
     ) -> ScanOutcome {
         let mut out = ScanOutcome::default();
         let cfg = &self.cfg;
+        self.increments.refresh(cfg.assumed_pd, cfg.clutter_density);
+        let increments = self.increments;
+        let mut meas = std::mem::take(&mut buf.meas);
+        fill_look_measurements(scan, &mut meas);
+        let frame = buf.site_frame(&scan.site);
+        let points = (self.deferral && deferred::applies(cfg, self.tracks.len(), meas.len()))
+            .then(|| LookPoints::new(&meas));
+        let look = points.as_ref().map(|points| deferred::Look {
+            time_s: scan.time_s,
+            points,
+            frame: &frame,
+            scan,
+            radar,
+            gate_chi2: cfg.gate_chi2,
+            accel_noise_m2_s3: cfg.accel_noise_m2_s3,
+        });
+        buf.deferred.clear();
         for t in &mut self.tracks {
             if let Some(e) = &mut t.existence {
                 e.predict(scan.time_s, cfg.jipda.survival_per_s);
             }
-            predict_track(t, scan.time_s, cfg);
+            let defer = look.as_ref().is_some_and(|l| l.defers(t));
+            if !defer {
+                predict_track(t, scan.time_s, cfg);
+            }
+            buf.deferred.push(defer);
         }
-        let mut meas = std::mem::take(&mut buf.meas);
-        fill_look_measurements(scan, &mut meas);
         // Gating and GNN cost: d² + ln|S| for in-gate pairs; a track left unassigned costs the gate
         // plus the largest ln|S| of its in-gate pairs, so every in-gate pair is preferred to no pair.
-        let frame = buf.site_frame(&scan.site);
-        project_and_gate(&self.tracks, &meas, &frame, cfg, buf);
-        let LookBuffers { projections, gated, dummy, used, ln_det, row_start, gnn, .. } = buf;
+        project_and_gate(&self.tracks, &meas, &frame, cfg, buf, points.as_ref());
+        let LookBuffers { projections, gated, dummy, used, ln_det, row_start, gnn, deferred, .. } = buf;
         // ln|S| of every in-gate pair, once: the dummies and the GNN costs both use it.
         ln_det.clear();
         row_start.clear();
@@ -297,9 +330,10 @@ impl Tracker {
                     t.updates += 1;
                     t.set_anchor();
                     t.record_look(true, window);
-                    if let Some((_, inn)) = gated[i].iter().find(|(k, _)| *k == j) {
+                    if let Some(k) = gated[i].iter().position(|(k, _)| *k == j) {
+                        // ln|S| of the pair, as computed for the costs above.
                         t.score +=
-                            sprt::hit_increment(cfg.assumed_pd, cfg.clutter_density, inn.log_likelihood());
+                            increments.hit(gated[i][k].1.log_likelihood_with(ln_det[row_start[i] + k]));
                     }
                     out.associations.push((t.id, j));
                     if t.status == TrackStatus::Tentative && confirms(t, cfg) {
@@ -308,6 +342,8 @@ impl Tracker {
                         out.confirmed.push(t.id);
                     }
                 }
+                // A deferred track takes no part in the look (no in-gate detection, not seen).
+                None if deferred[i] => {}
                 None => {
                     let looked = match &scan.window {
                         None => true,
@@ -318,7 +354,7 @@ impl Tracker {
                     };
                     if looked && radar.is_some_and(|r| r.can_see(&t.position())) {
                         t.record_look(false, window);
-                        t.score += sprt::miss_increment(cfg.assumed_pd);
+                        t.score += increments.miss();
                         if let Some(e) = t.existence.as_mut().filter(|_| gated[i].is_empty()) {
                             e.probability =
                                 jipda::after_miss(e.probability, cfg.assumed_pd, cfg.jipda.gate_probability);
@@ -372,13 +408,15 @@ fn fill_look_measurements(scan: &Scan, out: &mut Vec<(Meas3, nalgebra::Matrix3<f
 /// With the EKF and the automatic gate on a look with few pairs (the all-pairs case), the Cartesian
 /// pre-gate ([`crate::pregate`]) first picks each track's candidate detections: a track with none is
 /// not projected, the others form innovations with their candidates only. The pairs and innovations
-/// are those of [`gating::gate`] (tested).
+/// are those of [`gating::gate`] (tested). `points` are the look's pre-gate points when already made;
+/// tracks marked in `buf.deferred` (pre-gate case only) are not projected.
 pub(crate) fn project_and_gate(
     tracks: &[Track],
     meas: &[(Meas3, nalgebra::Matrix3<f64>)],
     frame: &measurement::SiteFrame,
     cfg: &TrackerConfig,
     buf: &mut LookBuffers,
+    points: Option<&LookPoints>,
 ) {
     let pregate = cfg.estimator == Estimator::Ekf
         && cfg.gate_index == GateIndex::Auto
@@ -398,9 +436,20 @@ pub(crate) fn project_and_gate(
         buf.projections.resize_with(tracks.len(), || None);
         return;
     }
-    let points = crate::pregate::LookPoints::new(meas);
+    let made;
+    let points = match points {
+        Some(p) => p,
+        None => {
+            made = LookPoints::new(meas);
+            &made
+        }
+    };
     let near = &mut buf.near;
-    for (t, row) in tracks.iter().zip(buf.gated.iter_mut()) {
+    for (i, (t, row)) in tracks.iter().zip(buf.gated.iter_mut()).enumerate() {
+        if buf.deferred.get(i) == Some(&true) {
+            buf.projections.push(None);
+            continue;
+        }
         near.clear();
         points.near(frame, &t.state, &t.cov, cfg.gate_chi2, near);
         if near.is_empty() {
