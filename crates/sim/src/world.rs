@@ -49,6 +49,9 @@ pub struct RunOptions {
     /// Sign every message between parties, check it on receipt, and keep each party's audit log
     /// (simulation keys derived from the seed). Off for fast Monte Carlo runs.
     pub audit: bool,
+    /// Leave out the per-party tracking metrics (OSPA, GOSPA, SIAP against truth; the report's
+    /// `tracking` then has `samples: 0`). Campaigns, which do not report them, skip them.
+    pub skip_tracking_metrics: bool,
 }
 
 /// Distance within which a picture track counts as tracking a threat, for reports, m.
@@ -176,6 +179,8 @@ struct World<'a> {
     early_warning: crate::early_warning::EarlyWarning,
     first_ir: Vec<Vec<bool>>,
     party_metrics: Vec<crate::party_metrics::Accumulator>,
+    /// `RunOptions::skip_tracking_metrics`.
+    skip_tracking_metrics: bool,
     /// First launch warning per party per threat.
     first_warning: Vec<Vec<Option<f64>>>,
     /// Launch warnings of each node already looked at.
@@ -223,6 +228,7 @@ impl<'a> World<'a> {
             ),
             first_ir: vec![vec![false; nt]; np],
             party_metrics: vec![Default::default(); np],
+            skip_tracking_metrics: opts.skip_tracking_metrics,
             first_warning: vec![vec![None; nt]; np],
             warnings_seen: vec![0; np],
             received_by_kind: vec![BTreeMap::new(); np],
@@ -330,7 +336,9 @@ impl<'a> World<'a> {
                 h.fill(None);
             }
             self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
-            self.score_tracking(t);
+            if !self.skip_tracking_metrics {
+                self.score_tracking(t);
+            }
             if self.record.is_some() {
                 self.record_truth(t);
             }

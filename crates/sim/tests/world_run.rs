@@ -42,6 +42,22 @@ fn same_seed_gives_byte_identical_reports_and_another_seed_differs() {
 }
 
 #[test]
+fn skipping_the_tracking_metrics_changes_nothing_else() {
+    // Campaigns skip the truth-based tracking metrics (they report outcomes only): the scoring reads
+    // the world and must not feed back into it.
+    let scn = default_scenario();
+    let opts = RunOptions { seed: Some(7), ..Default::default() };
+    let (scored, _) = run(&scn, &opts).unwrap();
+    let (mut skipped, _) = run(&scn, &RunOptions { skip_tracking_metrics: true, ..opts }).unwrap();
+    for (p, q) in skipped.parties.iter_mut().zip(&scored.parties) {
+        assert!(q.tracking.samples > 0, "{}: the full run scores its tracking", q.id);
+        assert_eq!(p.tracking.samples, 0, "{}: nothing scored when skipped", p.id);
+        p.tracking = q.tracking.clone();
+    }
+    assert_eq!(serde_json::to_string(&skipped).unwrap(), serde_json::to_string(&scored).unwrap());
+}
+
+#[test]
 fn in_mode_m0_nothing_leaves_a_party() {
     let mut scn = default_scenario();
     scn.cooperation.mode = Mode::M0;
