@@ -12,13 +12,7 @@ fn data() -> &'static RunData {
         let scn = load_builtin("epaa-2015").unwrap();
         let (report, record) = run(
             &scn,
-            &RunOptions {
-                seed: None,
-                run_index: 0,
-                record: true,
-                audit: false,
-                skip_tracking_metrics: false,
-            },
+            &RunOptions { seed: None, run_index: 0, record: true, audit: false, outcomes_only: false },
         )
         .unwrap();
         let dir = std::env::temp_dir().join(format!("shieldnet-export-test-{}", std::process::id()));

@@ -200,7 +200,7 @@ pub fn compare_modes(scn: &Scenario, opts: &CompareOptions) -> Result<Comparison
                     run_index: r,
                     record: false,
                     audit: false,
-                    skip_tracking_metrics: true,
+                    outcomes_only: true,
                 };
                 run(&modes[m].1, &ro).map(|(report, _)| report).map_err(|source| CompareError::Run {
                     mode: format!("{:?}", modes[m].0),

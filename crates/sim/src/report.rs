@@ -82,7 +82,7 @@ pub struct PartyReport {
     /// did (null where it never had an own track; 0 where own sensors were first).
     pub warning_gained_s: BTreeMap<String, Option<f64>>,
     /// Tracking quality of its own tracker (OSPA, GOSPA, SIAP; see `party_metrics`). Not scored
-    /// (`samples: 0`) in runs with `RunOptions::skip_tracking_metrics`, e.g. campaign runs.
+    /// (`samples: 0`) in runs with `RunOptions::outcomes_only` (campaign runs).
     #[serde(default)]
     pub tracking: crate::party_metrics::TrackingMetrics,
 }

@@ -325,7 +325,7 @@ mod with_zenoh {
             run_index: 0,
             record: args.out.is_some(),
             audit: true,
-            skip_tracking_metrics: false,
+            outcomes_only: false,
         };
         let (report, record) = run_with_host(scn, &opts, &mut host)
             .map_err(|e| bad(format!("cannot run scenario {}: {e}", scn.scenario.name)))?;

@@ -47,7 +47,7 @@ pub fn execute(args: RunArgs) -> i32 {
         run_index: 0,
         record: args.out.is_some(),
         audit: true,
-        skip_tracking_metrics: false,
+        outcomes_only: false,
     };
     let (report, record) = match run(&scn, &opts) {
         Ok(r) => r,

@@ -397,7 +397,7 @@ pub fn run_campaign(
                     run_index: r,
                     record: false,
                     audit: false,
-                    skip_tracking_metrics: true,
+                    outcomes_only: true,
                 };
                 let out = run_prepared(&plan.scenarios[c], &setups[c], &opts)
                     .map(|(report, _)| rows_of(&m.parties, c, r, &report))
