@@ -77,8 +77,9 @@ fn cell(x: &State6, c: f64) -> [i64; 3] {
 const DIRECT_LOCAL: usize = 16;
 
 /// Most pairs for which [`gated_pairs`] skips the grid and tests every pair against the Euclidean
-/// bound directly (building the grid costs more than it saves on a handful of tracks).
-const DIRECT_PAIRS: usize = 96;
+/// bound directly: a pair's bound test costs a few tens of instructions, and building and querying
+/// the grid costs more than a few hundred of them.
+const DIRECT_PAIRS: usize = 256;
 
 /// Every pair with d² ≤ `gate_chi2` (the same set and values as [`gated_pairs_brute_force`]), found
 /// through the spatial pre-gate described in the module documentation. Sorted by (partner, local).
@@ -121,7 +122,8 @@ fn gated_pairs_direct(
     for (r, (x, p)) in r_local.iter_mut().zip(local) {
         *r = pregate_radius(x, p, gate_chi2);
     }
-    let mut out = Vec::new();
+    // Usually about one pair per track of the smaller side: room for that at once.
+    let mut out = Vec::with_capacity(partner.len().min(local.len()));
     for (i, (xp, pp)) in partner.iter().enumerate() {
         let rp = pregate_radius(xp, pp, gate_chi2);
         if rp.is_nan() {
