@@ -19,7 +19,7 @@ pub mod gravity;
 pub mod rotation;
 
 pub use frames::{Ecef, Eci, Enu, Geodetic, LookAngles};
-pub use rotation::EarthRotation;
+pub use rotation::{EarthRotation, RotationSweep};
 
 /// Re-export of the 3-vector type used by all frames.
 pub type Vec3 = nalgebra::Vector3<f64>;

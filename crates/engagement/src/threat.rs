@@ -6,7 +6,7 @@ use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 use shieldnet_earth::constants::{OMEGA_EARTH, WGS84_A, WGS84_B, WGS84_E2};
 use shieldnet_earth::gravity;
-use shieldnet_earth::{EarthRotation, Ecef, Geodetic};
+use shieldnet_earth::{EarthRotation, Ecef, Geodetic, RotationSweep};
 use shieldnet_flight::{StateEci, Trajectory};
 use shieldnet_tracking::{Cov6, State6};
 
@@ -54,14 +54,16 @@ impl ThreatAssessment {
     }
 
     /// The predicted path as an inertial trajectory (cubic Hermite between the path's states), the
-    /// form the interceptor reach model works on.
+    /// form the interceptor reach model works on. The regular 4 s path is rotated to ECI by a
+    /// [`RotationSweep`] (agrees with a per-point conversion to a few ulps).
     pub fn trajectory(&self, rotation: &EarthRotation) -> Trajectory {
+        let mut sweep = RotationSweep::new(*rotation);
         let samples = self
             .path
             .iter()
             .zip(&self.velocities)
             .map(|((t, p), v)| {
-                let (pos, vel) = rotation.ecef_state_to_eci(p, v, *t);
+                let (pos, vel) = sweep.ecef_state_to_eci(p, v, *t);
                 StateEci { t_s: *t, pos, vel }
             })
             .collect();

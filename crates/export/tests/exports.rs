@@ -10,8 +10,11 @@ fn data() -> &'static RunData {
     static D: OnceLock<RunData> = OnceLock::new();
     D.get_or_init(|| {
         let scn = load_builtin("epaa-2015").unwrap();
-        let (report, record) =
-            run(&scn, &RunOptions { seed: None, run_index: 0, record: true, audit: false }).unwrap();
+        let (report, record) = run(
+            &scn,
+            &RunOptions { seed: None, run_index: 0, record: true, audit: false, outcomes_only: false },
+        )
+        .unwrap();
         let dir = std::env::temp_dir().join(format!("shieldnet-export-test-{}", std::process::id()));
         shieldnet_export::write_run_dir(&dir, &report, &record.unwrap()).unwrap();
         write_scenario(&dir, &scn).unwrap();

@@ -36,12 +36,9 @@ impl Trajectory {
     /// Builds a trajectory from time-ordered samples (the first at launch, the last at impact).
     /// Samples out of order or closer than 1 µs are dropped.
     pub fn new(samples: Vec<StateEci>, burnout_time_s: f64) -> Self {
-        let mut clean: Vec<StateEci> = Vec::with_capacity(samples.len());
-        for s in samples {
-            if clean.last().is_none_or(|l| s.t_s > l.t_s + 1e-6) {
-                clean.push(s);
-            }
-        }
+        let mut clean = samples;
+        // In place: drops each sample not more than 1 µs after the last one kept (or not comparable).
+        clean.dedup_by(|s, kept| s.t_s.partial_cmp(&(kept.t_s + 1e-6)) != Some(std::cmp::Ordering::Greater));
         let launch = clean.first().map_or(0.0, |s| s.t_s);
         let impact = clean.last().map_or(0.0, |s| s.t_s);
         Self { samples: clean, launch_time_s: launch, burnout_time_s, impact_time_s: impact }

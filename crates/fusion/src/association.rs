@@ -77,8 +77,9 @@ fn cell(x: &State6, c: f64) -> [i64; 3] {
 const DIRECT_LOCAL: usize = 16;
 
 /// Most pairs for which [`gated_pairs`] skips the grid and tests every pair against the Euclidean
-/// bound directly (building the grid costs more than it saves on a handful of tracks).
-const DIRECT_PAIRS: usize = 96;
+/// bound directly: a pair's bound test costs a few tens of instructions, and building and querying
+/// the grid costs more than a few hundred of them.
+const DIRECT_PAIRS: usize = 256;
 
 /// Every pair with d² ≤ `gate_chi2` (the same set and values as [`gated_pairs_brute_force`]), found
 /// through the spatial pre-gate described in the module documentation. Sorted by (partner, local).
@@ -121,7 +122,8 @@ fn gated_pairs_direct(
     for (r, (x, p)) in r_local.iter_mut().zip(local) {
         *r = pregate_radius(x, p, gate_chi2);
     }
-    let mut out = Vec::new();
+    // Usually about one pair per track of the smaller side: room for that at once.
+    let mut out = Vec::with_capacity(partner.len().min(local.len()));
     for (i, (xp, pp)) in partner.iter().enumerate() {
         let rp = pregate_radius(xp, pp, gate_chi2);
         if rp.is_nan() {
@@ -219,6 +221,18 @@ pub fn assign_gated(
     pairs: &[GatedPair],
     unassigned_cost: f64,
 ) -> Vec<Option<usize>> {
+    assign_disjoint_pairs(rows, cols, pairs, unassigned_cost)
+        .unwrap_or_else(|| assign_by_components(rows, cols, pairs, unassigned_cost))
+}
+
+/// [`assign_gated`] in general: union-find over rows and columns, then each connected component on
+/// its own.
+fn assign_by_components(
+    rows: usize,
+    cols: usize,
+    pairs: &[GatedPair],
+    unassigned_cost: f64,
+) -> Vec<Option<usize>> {
     // Union-find over rows 0..rows and columns rows..rows+cols.
     let mut parent: Vec<usize> = (0..rows + cols).collect();
     fn find(parent: &mut [usize], mut a: usize) -> usize {
@@ -271,6 +285,38 @@ pub fn assign_gated(
     result
 }
 
+/// [`assign_gated`] when no two pairs share a row or a column (the usual case: each partner track
+/// near one local track), so that every pair is a component of its own, decided by itself: the row
+/// takes the column when cheaper than staying unassigned. `None` (the general path) when pairs share
+/// a row or a column, are not in increasing row order (as [`gated_pairs`] gives them), are out of
+/// range, or there are more than 64 columns (the column check is a bit set).
+fn assign_disjoint_pairs(
+    rows: usize,
+    cols: usize,
+    pairs: &[GatedPair],
+    unassigned_cost: f64,
+) -> Option<Vec<Option<usize>>> {
+    if cols > 64 {
+        return None;
+    }
+    let mut cols_seen = 0u64;
+    let mut last_row = None;
+    for &(i, j, _) in pairs {
+        if i >= rows || j >= cols || cols_seen & (1 << j) != 0 || last_row.is_some_and(|r| r >= i) {
+            return None;
+        }
+        cols_seen |= 1 << j;
+        last_row = Some(i);
+    }
+    let mut result = vec![None; rows];
+    for &(i, j, c) in pairs {
+        if c < unassigned_cost.min(FORBIDDEN) {
+            result[i] = Some(j);
+        }
+    }
+    Some(result)
+}
+
 /// The association without the pre-gate: every pair tested, one dense assignment (the method before
 /// the pre-gate; kept as the benchmark's baseline and the tests' reference). `cost` maps a gated
 /// pair to its assignment cost.
@@ -315,6 +361,53 @@ pub fn assign_pregated(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disjoint_pairs_are_assigned_as_the_components_are() {
+        // Random pair lists (rows in increasing order as `gated_pairs` gives them, sometimes sharing a
+        // row or a column, costs on both sides of the unassigned cost and NaN): wherever the shortcut
+        // applies it gives the general path's assignment, and it applies to the disjoint ones.
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n as u64) as usize
+        };
+        let mut shortcuts = 0;
+        for trial in 0..2000 {
+            let (rows, cols) = (1 + next(8), 1 + next(8));
+            let mut pairs: Vec<GatedPair> = Vec::new();
+            for i in 0..rows {
+                for j in 0..cols {
+                    if next(4) == 0 {
+                        let c = match next(10) {
+                            0 => f64::NAN,
+                            k => k as f64 * 2.0,
+                        };
+                        pairs.push((i, j, c));
+                    }
+                }
+            }
+            let general = assign_by_components(rows, cols, &pairs, 16.27);
+            let disjoint = {
+                let mut r: Vec<usize> = pairs.iter().map(|p| p.0).collect();
+                let mut c: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+                r.dedup();
+                c.sort_unstable();
+                c.dedup();
+                r.len() == pairs.len() && c.len() == pairs.len()
+            };
+            match assign_disjoint_pairs(rows, cols, &pairs, 16.27) {
+                Some(fast) => {
+                    assert!(disjoint, "trial {trial}: shortcut on shared rows or columns");
+                    assert_eq!(fast, general, "trial {trial}: {pairs:?}");
+                    shortcuts += 1;
+                }
+                None => assert!(!disjoint, "trial {trial}: disjoint pairs not taken"),
+            }
+            assert_eq!(assign_gated(rows, cols, &pairs, 16.27), general, "trial {trial}");
+        }
+        assert!(shortcuts > 200, "only {shortcuts} disjoint trials");
+    }
 
     #[test]
     fn small_problems_without_the_grid_give_the_grids_pairs() {

@@ -63,7 +63,9 @@ type Eigensolver<const N: usize> = fn(&SMatrix<f64, N, N>) -> Option<(SVector<f6
 const ENDPOINT_MARGIN: f64 = 1e-9;
 
 /// [`fuse_by`] with the eigensolver `eigen` (the tests compare solvers): the end-point tests of
-/// [`endpoint`] first, then the full optimisation of [`fuse_optimised`].
+/// [`endpoint`] first, then the full optimisation of [`fuse_optimised`]. For the trace, the ω = 1
+/// test comes before Pa's factor: it needs only Pb's, and it decides most end points (the local
+/// track is usually the better one), which then cost neither Pa's factor nor La⁻¹·Pb.
 fn fuse_with<const N: usize>(
     a: &SVector<f64, N>,
     pa: &SMatrix<f64, N, N>,
@@ -72,11 +74,18 @@ fn fuse_with<const N: usize>(
     criterion: Criterion,
     eigen: Eigensolver<N>,
 ) -> (SVector<f64, N>, SMatrix<f64, N, N>, f64) {
+    // ω = 1 by the trace: the input a as it is (also what `better` gives, since tr Pa ≤ tr Pb there).
+    if criterion == Criterion::Trace && omega_one_by_trace(a, pa, b, pb) {
+        return (*a, *pa, 1.0);
+    }
     let better = || if pa.trace() <= pb.trace() { (*a, *pa, 1.0) } else { (*b, *pb, 0.0) };
     let Some(la) = cholesky(pa) else { return better() };
     // Y = La⁻¹·Pb (the first half of K = La⁻¹·Pb·La⁻ᵀ).
-    let Some(y) = solve_lower(&la, *pb) else { return better() };
-    match endpoint(a, pa, b, pb, &la, &y, criterion) {
+    let mut y = *pb;
+    if !solve_lower_in_place(&la, &mut y) {
+        return better();
+    }
+    match endpoint_given_factor(a, pa, b, pb, &la, &y, criterion) {
         Some(Endpoint::A) => return (*a, *pa, 1.0),
         Some(Endpoint::B) => return (*b, *pb, 0.0),
         None => {}
@@ -93,6 +102,18 @@ enum Endpoint {
     B,
 }
 
+/// Whether every entry is finite (all of them tested, without branches).
+#[inline(always)]
+fn all_finite(v: &[f64]) -> bool {
+    v.iter().fold(true, |ok, x| ok & x.is_finite())
+}
+
+/// Σ of the squared entries (the squared Frobenius norm), summed in storage order.
+#[inline(always)]
+fn squares<const N: usize>(m: &SMatrix<f64, N, N>) -> f64 {
+    m.as_slice().iter().map(|v| v * v).sum::<f64>()
+}
+
 /// Whether ω = 0 or ω = 1 is optimal, decided without the eigendecomposition (about half of a
 /// campaign's fusions end at an end point). The criterion J is convex in ω, so ω = 0 is optimal iff
 /// J′(0) ≥ 0 and ω = 1 iff J′(1) ≤ 0; there P(ω) and x(ω) are exactly the inputs, returned as they
@@ -104,7 +125,11 @@ enum Endpoint {
 ///
 /// `None` (leave it to the full optimisation) when neither derivative clears zero by
 /// [`ENDPOINT_MARGIN`] of the criterion's scale, when Pb has no Cholesky factor, or when an
-/// estimate is not finite (the full optimisation then falls back as it always did).
+/// estimate is not finite (the full optimisation then falls back as it always did). The two tests
+/// exclude each other (J′ is nondecreasing and each must clear zero by the margin), so their order
+/// does not change the decision: for the trace, [`omega_one_by_trace`] first, then
+/// [`endpoint_given_factor`] (the order of [`fuse_with`]).
+#[cfg(test)]
 fn endpoint<const N: usize>(
     a: &SVector<f64, N>,
     pa: &SMatrix<f64, N, N>,
@@ -114,25 +139,52 @@ fn endpoint<const N: usize>(
     y: &SMatrix<f64, N, N>,
     criterion: Criterion,
 ) -> Option<Endpoint> {
-    if !a.as_slice().iter().chain(b.as_slice()).all(|v| v.is_finite()) {
+    if criterion == Criterion::Trace && omega_one_by_trace(a, pa, b, pb) {
+        return Some(Endpoint::A);
+    }
+    endpoint_given_factor(a, pa, b, pb, la, y, criterion)
+}
+
+/// The trace's ω = 1 test of [`endpoint`], J′(1) = ‖Lb⁻¹·Pa‖²_F − tr Pa ≤ −margin, from Pb's factor
+/// alone. It needs J(1) ≤ J(0), tr Pa ≤ tr Pb (by convexity J′(1) ≥ J(1) − J(0)): otherwise it cannot
+/// pass and Pb's factor is not computed. False when an estimate is not finite or Pb has no factor.
+fn omega_one_by_trace<const N: usize>(
+    a: &SVector<f64, N>,
+    pa: &SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+    pb: &SMatrix<f64, N, N>,
+) -> bool {
+    let (ta, tb) = (pa.trace(), pb.trace());
+    if ta > tb || !(all_finite(a.as_slice()) & all_finite(b.as_slice())) {
+        return false;
+    }
+    let Some(lb) = cholesky(pb) else { return false };
+    let mut z = *pa;
+    solve_lower_in_place(&lb, &mut z) && squares(&z) - ta <= -(ENDPOINT_MARGIN * (ta + tb))
+}
+
+/// The rest of [`endpoint`] once Pa's factor La and Y = La⁻¹·Pb are at hand: for the trace the
+/// ω = 0 test (Pb's factor only confirms that Pb is positive definite), for the determinant both.
+fn endpoint_given_factor<const N: usize>(
+    a: &SVector<f64, N>,
+    pa: &SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+    pb: &SMatrix<f64, N, N>,
+    la: &SMatrix<f64, N, N>,
+    y: &SMatrix<f64, N, N>,
+    criterion: Criterion,
+) -> Option<Endpoint> {
+    if !(all_finite(a.as_slice()) & all_finite(b.as_slice())) {
         return None;
     }
-    let squares = |m: &SMatrix<f64, N, N>| m.as_slice().iter().map(|v| v * v).sum::<f64>();
     match criterion {
         Criterion::Trace => {
             let (ta, tb) = (pa.trace(), pb.trace());
             let scale = ENDPOINT_MARGIN * (ta + tb);
-            // ω = 0 first: Y is at hand (Pb's factor only confirms that Pb is positive definite).
             if tb - squares(y) >= scale {
                 return cholesky(pb).map(|_| Endpoint::B);
             }
-            // ω = 1 needs J(1) ≤ J(0), tr Pa ≤ tr Pb (by convexity J′(1) ≥ J(1) − J(0)): otherwise
-            // the test cannot pass and Pb's factor is not needed.
-            if ta > tb {
-                return None;
-            }
-            let lb = cholesky(pb)?;
-            (squares(&solve_lower(&lb, *pa)?) - ta <= -scale).then_some(Endpoint::A)
+            None
         }
         Criterion::Determinant => {
             let lb = cholesky(pb)?;
@@ -214,7 +266,10 @@ impl<'a, const N: usize> Diagonalised<'a, N> {
     #[inline(always)]
     fn new(la: &'a SMatrix<f64, N, N>, y: &SMatrix<f64, N, N>, eigen: Eigensolver<N>) -> Option<Self> {
         // K = La⁻¹·Pb·La⁻ᵀ = La⁻¹·Yᵀ.
-        let k = solve_lower(la, y.transpose())?;
+        let mut k = y.transpose();
+        if !solve_lower_in_place(la, &mut k) {
+            return None;
+        }
         let (mu, q) = eigen(&SMatrix::from_fn(|r, c| (k[(r, c)] + k[(c, r)]) * 0.5))?;
         if mu.as_slice().iter().any(|m| m.is_nan() || *m <= 0.0 || m.is_infinite()) {
             return None;
@@ -307,7 +362,7 @@ impl<'a, const N: usize> Diagonalised<'a, N> {
         let p = products::mul_transpose(&scaled, &self.m);
         let p = SMatrix::<f64, N, N>::from_fn(|r, c| (p[(r, c)] + p[(c, r)]) * 0.5);
         let x = products::mul_vector(&self.m, &xt);
-        (x.as_slice().iter().chain(p.as_slice()).all(|v| v.is_finite())).then_some((x, p))
+        (all_finite(x.as_slice()) & all_finite(p.as_slice())).then_some((x, p))
     }
 }
 
@@ -318,12 +373,21 @@ fn solve_lower<const N: usize, const C: usize>(
     l: &SMatrix<f64, N, N>,
     mut b: SMatrix<f64, N, C>,
 ) -> Option<SMatrix<f64, N, C>> {
+    solve_lower_in_place(l, &mut b).then_some(b)
+}
+
+/// [`solve_lower`] overwriting B with L⁻¹·B (no copies of B in and out); false when L has a zero on
+/// its diagonal (B is then partly overwritten).
+fn solve_lower_in_place<const N: usize, const C: usize>(
+    l: &SMatrix<f64, N, N>,
+    b: &mut SMatrix<f64, N, C>,
+) -> bool {
     let ls = l.as_slice();
     for col in b.as_mut_slice().chunks_exact_mut(N) {
         for i in 0..N {
             let diag = ls[i * N + i];
             if diag == 0.0 {
-                return None;
+                return false;
             }
             let coeff = col[i] / diag;
             col[i] = coeff;
@@ -332,7 +396,7 @@ fn solve_lower<const N: usize, const C: usize>(
             }
         }
     }
-    Some(b)
+    true
 }
 
 /// Naive fusion assuming independent errors: P⁻¹ = Pa⁻¹ + Pb⁻¹. Overconfident when the errors are

@@ -183,16 +183,27 @@ impl Fuser {
         let next = &mut self.next_partner_id;
         for party in self.parties.values_mut() {
             let name = &party.name;
-            party.tracks.retain(|_, p| now_s - p.time_s <= max_age);
+            // A forgotten track's pairing goes with it: the pairing's keys stay a subset of the
+            // tracks' (it is updated in place below, not rebuilt).
+            let pairing = &mut party.pairing;
+            party.tracks.retain(|id, p| {
+                let keep = now_s - p.time_s <= max_age;
+                if !keep {
+                    pairing.remove(id);
+                }
+                keep
+            });
             ids.clear();
             predicted.clear();
             previous.clear();
+            // Both maps in id order: last pairing of each track by one merge, not a search per track.
+            let mut paired = party.pairing.iter().peekable();
             for (id, pt) in &party.tracks {
                 ids.push(*id);
                 predicted.push(ekf::predict(&pt.state, &pt.cov, now_s - pt.time_s, q));
-                previous.push(party.pairing.get(id).copied());
+                while paired.next_if(|(k, _)| *k < id).is_some() {}
+                previous.push(paired.next_if(|(k, _)| *k == id).map(|(_, l)| *l));
             }
-            party.pairing.clear();
             if ids.is_empty() {
                 continue;
             }
@@ -213,12 +224,16 @@ impl Fuser {
                         let (x, p) = self.rule.fuse(&f.state, &f.cov, xp, pp);
                         f.state = x;
                         f.cov = p;
-                        // Usually the only partner track: room for exactly one (no amortised growth).
-                        f.partners.reserve_exact(1);
-                        f.partners.push((name.clone(), *id));
+                        if f.partners.is_empty() {
+                            // Usually the only partner track: room for exactly one, allocated at once.
+                            f.partners = vec![(name.clone(), *id)];
+                        } else {
+                            f.partners.push((name.clone(), *id));
+                        }
                         party.pairing.insert(*id, local_ids[j]);
                     }
                     None => {
+                        party.pairing.remove(id);
                         let picture_id = *party.ids.entry(*id).or_insert_with(|| {
                             *next += 1;
                             *next - 1
@@ -320,6 +335,29 @@ mod tests {
         b2.time_s = 11.0;
         fuser.picture(11.0, &[&a2, &b2]);
         assert_eq!(fuser.pairing()[&("RUS".to_string(), 9)], 1);
+    }
+
+    #[test]
+    fn the_pairing_follows_each_picture_and_forgets_stale_tracks() {
+        // Two partner tracks, one near the local track: paired; then the report moves away (no longer
+        // paired, no stale entry), comes back (paired again), and finally both go stale.
+        let r = 7.0e6;
+        let local = local_track(4, [r, 0.0, 0.0], 100.0);
+        let mut fuser = Fuser::new(0.0, 30.0);
+        assert!(fuser.ingest("RUS", 10.0, &report(7, [r + 50.0, 0.0, 0.0], 100.0), 10.0));
+        assert!(fuser.ingest("RUS", 10.0, &report(8, [r, 80e3, 0.0], 100.0), 10.0));
+        fuser.picture(10.0, &[&local]);
+        let key = |id: u32| ("RUS".to_string(), id);
+        assert_eq!(fuser.pairing(), BTreeMap::from([(key(7), 4)]));
+        assert!(fuser.ingest("RUS", 11.0, &report(7, [r, 50e3, 0.0], 100.0), 11.0));
+        fuser.picture(11.0, &[&local]);
+        assert!(fuser.pairing().is_empty());
+        assert!(fuser.ingest("RUS", 12.0, &report(7, [r - 30.0, 0.0, 0.0], 100.0), 12.0));
+        let pic = fuser.picture(12.0, &[&local]);
+        assert_eq!(fuser.pairing(), BTreeMap::from([(key(7), 4)]));
+        assert_eq!(pic.iter().find(|f| f.local == Some(4)).unwrap().partners, vec![("RUS".into(), 7)]);
+        fuser.picture(50.0, &[&local]);
+        assert!(fuser.pairing().is_empty() && fuser.partner_tracks().is_empty());
     }
 
     #[test]

@@ -23,7 +23,8 @@ fn node_options(run: &str) -> NodeOptions {
 #[test]
 fn lockstep_over_a_transport_equals_the_in_process_run() {
     let scn = load_builtin("epaa-2015").unwrap();
-    let opts = RunOptions { seed: Some(2011), run_index: 0, record: false, audit: true };
+    let opts =
+        RunOptions { seed: Some(2011), run_index: 0, record: false, audit: true, outcomes_only: false };
     let (local, _) = run(&scn, &opts).unwrap();
 
     let mut setup = build(&scn).unwrap();
@@ -53,7 +54,7 @@ fn lockstep_over_a_transport_equals_the_in_process_run() {
 #[test]
 fn a_node_that_stops_answering_is_marked_down_and_the_run_goes_on() {
     let scn = load_builtin("epaa-2015").unwrap();
-    let opts = RunOptions { seed: Some(3), run_index: 0, record: false, audit: true };
+    let opts = RunOptions { seed: Some(3), run_index: 0, record: false, audit: true, outcomes_only: false };
     let mut setup = build(&scn).unwrap();
     attach_simulation_keys(&mut setup, 3).unwrap();
     let bus = MemoryBus::new();

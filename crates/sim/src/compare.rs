@@ -195,7 +195,13 @@ pub fn compare_modes(scn: &Scenario, opts: &CompareOptions) -> Result<Comparison
     let reports: Vec<Result<RunReport, CompareError>> = pool.install(|| {
         jobs.par_iter()
             .map(|&(m, r)| {
-                let ro = RunOptions { seed: Some(seed), run_index: r, record: false, audit: false };
+                let ro = RunOptions {
+                    seed: Some(seed),
+                    run_index: r,
+                    record: false,
+                    audit: false,
+                    outcomes_only: true,
+                };
                 run(&modes[m].1, &ro).map(|(report, _)| report).map_err(|source| CompareError::Run {
                     mode: format!("{:?}", modes[m].0),
                     run: r,

@@ -81,7 +81,8 @@ pub struct PartyReport {
     /// Seconds by which partner data put each threat into the picture before the party's own track
     /// did (null where it never had an own track; 0 where own sensors were first).
     pub warning_gained_s: BTreeMap<String, Option<f64>>,
-    /// Tracking quality of its own tracker (OSPA, GOSPA, SIAP; see `party_metrics`).
+    /// Tracking quality of its own tracker (OSPA, GOSPA, SIAP; see `party_metrics`). Not scored
+    /// (`samples: 0`) in runs with `RunOptions::outcomes_only` (campaign runs).
     #[serde(default)]
     pub tracking: crate::party_metrics::TrackingMetrics,
 }

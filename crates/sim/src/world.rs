@@ -49,6 +49,10 @@ pub struct RunOptions {
     /// Sign every message between parties, check it on receipt, and keep each party's audit log
     /// (simulation keys derived from the seed). Off for fast Monte Carlo runs.
     pub audit: bool,
+    /// Leave out what only a single run's report shows: the per-party tracking metrics (OSPA, GOSPA,
+    /// SIAP against truth; the report's `tracking` then has `samples: 0`) and the event log (empty).
+    /// Campaigns, which report outcomes only, set it.
+    pub outcomes_only: bool,
 }
 
 /// Distance within which a picture track counts as tracking a threat, for reports, m.
@@ -176,6 +180,8 @@ struct World<'a> {
     early_warning: crate::early_warning::EarlyWarning,
     first_ir: Vec<Vec<bool>>,
     party_metrics: Vec<crate::party_metrics::Accumulator>,
+    /// `RunOptions::outcomes_only`: no tracking metrics, no event log.
+    outcomes_only: bool,
     /// First launch warning per party per threat.
     first_warning: Vec<Vec<Option<f64>>>,
     /// Launch warnings of each node already looked at.
@@ -223,6 +229,7 @@ impl<'a> World<'a> {
             ),
             first_ir: vec![vec![false; nt]; np],
             party_metrics: vec![Default::default(); np],
+            outcomes_only: opts.outcomes_only,
             first_warning: vec![vec![None; nt]; np],
             warnings_seen: vec![0; np],
             received_by_kind: vec![BTreeMap::new(); np],
@@ -234,6 +241,9 @@ impl<'a> World<'a> {
     }
 
     fn event(&mut self, t_s: f64, kind: &str, party: Option<u32>, subject: String, detail: String) {
+        if self.outcomes_only {
+            return;
+        }
         let party = party.map(|p| self.s.parties[p as usize].clone());
         self.events.push(Event { t_s, kind: kind.into(), party, subject, detail });
     }
@@ -330,7 +340,9 @@ impl<'a> World<'a> {
                 h.fill(None);
             }
             self.outcomes_due.retain(|(td, _, _)| *td > t + 1e-9);
-            self.score_tracking(t);
+            if !self.outcomes_only {
+                self.score_tracking(t);
+            }
             if self.record.is_some() {
                 self.record_truth(t);
             }
@@ -503,14 +515,14 @@ impl<'a> World<'a> {
     fn note_scan(&mut self, r: usize, lt: f64, scan: &Scan) {
         let radar = &self.s.radars[r];
         let p = radar.party as usize;
-        let radar_id = radar.spec.id.clone();
         for d in &scan.detections {
             if let Some(j) = d.truth
                 && self.first_detection[p][j as usize].is_none()
             {
                 self.first_detection[p][j as usize] = Some(lt);
                 let subject = self.s.threats[j as usize].id.clone();
-                self.event(lt, "first_detection", Some(p as u32), subject, format!("by {radar_id}"));
+                let detail = format!("by {}", self.s.radars[r].spec.id);
+                self.event(lt, "first_detection", Some(p as u32), subject, detail);
             }
         }
         if let Some(rec) = &mut self.record {
@@ -690,9 +702,14 @@ impl<'a> World<'a> {
             });
         }
         for e in out.events {
+            if let NodeEvent::TrackConfirmed { .. } = e {
+                self.tracks_confirmed[p as usize] += 1;
+            }
+            if self.outcomes_only {
+                continue;
+            }
             let (kind, subject, detail) = match e {
                 NodeEvent::TrackConfirmed { track } => {
-                    self.tracks_confirmed[p as usize] += 1;
                     ("track_confirmed", format!("track {track}"), String::new())
                 }
                 NodeEvent::TrackDeleted { track } => {

@@ -42,6 +42,24 @@ fn same_seed_gives_byte_identical_reports_and_another_seed_differs() {
 }
 
 #[test]
+fn an_outcomes_only_run_has_the_same_outcomes() {
+    // Campaigns leave out the truth-based tracking metrics and the event log (they report outcomes
+    // only): both read the world and must not feed back into it.
+    let scn = default_scenario();
+    let opts = RunOptions { seed: Some(7), ..Default::default() };
+    let (full, _) = run(&scn, &opts).unwrap();
+    let (mut lean, _) = run(&scn, &RunOptions { outcomes_only: true, ..opts }).unwrap();
+    assert!(lean.events.is_empty() && full.events.len() > 50, "{} events", full.events.len());
+    lean.events = full.events.clone();
+    for (p, q) in lean.parties.iter_mut().zip(&full.parties) {
+        assert!(q.tracking.samples > 0, "{}: the full run scores its tracking", q.id);
+        assert_eq!(p.tracking.samples, 0, "{}: nothing scored in an outcomes-only run", p.id);
+        p.tracking = q.tracking.clone();
+    }
+    assert_eq!(serde_json::to_string(&lean).unwrap(), serde_json::to_string(&full).unwrap());
+}
+
+#[test]
 fn in_mode_m0_nothing_leaves_a_party() {
     let mut scn = default_scenario();
     scn.cooperation.mode = Mode::M0;

@@ -320,7 +320,13 @@ mod with_zenoh {
             .map_err(|e| (1, e.to_string()))?;
         let mut host = RemoteNodes::connect(t, &args.run_id, &setup.parties, pace, timing)
             .map_err(|e| (1, e.to_string()))?;
-        let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some(), audit: true };
+        let opts = RunOptions {
+            seed: args.seed,
+            run_index: 0,
+            record: args.out.is_some(),
+            audit: true,
+            outcomes_only: false,
+        };
         let (report, record) = run_with_host(scn, &opts, &mut host)
             .map_err(|e| bad(format!("cannot run scenario {}: {e}", scn.scenario.name)))?;
         if host.rejected_frames > 0 {

@@ -42,7 +42,13 @@ pub fn execute(args: RunArgs) -> i32 {
     if args.distributed {
         return super::distributed::run_distributed(&args, &scn);
     }
-    let opts = RunOptions { seed: args.seed, run_index: 0, record: args.out.is_some(), audit: true };
+    let opts = RunOptions {
+        seed: args.seed,
+        run_index: 0,
+        record: args.out.is_some(),
+        audit: true,
+        outcomes_only: false,
+    };
     let (report, record) = match run(&scn, &opts) {
         Ok(r) => r,
         Err(e) => {

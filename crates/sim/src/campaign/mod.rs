@@ -391,8 +391,14 @@ pub fn run_campaign(
     let outputs: Vec<Result<(RunRow, Vec<ThreatRow>), CampaignError>> = pool.install(|| {
         jobs.par_iter()
             .map(|&(c, r)| {
-                // No audit signing: campaigns measure outcomes, and signing costs time.
-                let opts = RunOptions { seed: Some(m.seed), run_index: r, record: false, audit: false };
+                // No audit signing and no tracking metrics: campaigns report outcomes only, and both cost time.
+                let opts = RunOptions {
+                    seed: Some(m.seed),
+                    run_index: r,
+                    record: false,
+                    audit: false,
+                    outcomes_only: true,
+                };
                 let out = run_prepared(&plan.scenarios[c], &setups[c], &opts)
                     .map(|(report, _)| rows_of(&m.parties, c, r, &report))
                     .map_err(|source| CampaignError::Run {
