@@ -73,16 +73,18 @@ impl Look<'_> {
         }
         let p = extrapolated_position(&t.state, dt);
         let x = State6::new(p.x, p.y, p.z, 0.0, 0.0, 0.0);
-        let f = position_covariance_bound(&t.cov, dt, self.accel_noise_m2_s3 * t.noise_scale);
-        if self.points.any_near(self.frame, &x, f, self.gate_chi2) {
-            return false;
+        // The visibility test first: most tracks it keeps are seen (and would pass no other test).
+        if let Some(radar) = self.radar {
+            let looked = match &self.scan.window {
+                None => true,
+                Some(w) => w.contains(&shieldnet_earth::Enu(self.frame.enu(&x)).look_angles()),
+            };
+            if looked && radar.can_see(&shieldnet_earth::Ecef(p)) {
+                return false;
+            }
         }
-        let Some(radar) = self.radar else { return true };
-        let looked = match &self.scan.window {
-            None => true,
-            Some(w) => w.contains(&shieldnet_earth::Enu(self.frame.enu(&x)).look_angles()),
-        };
-        !(looked && radar.can_see(&shieldnet_earth::Ecef(p)))
+        let f = position_covariance_bound(&t.cov, dt, self.accel_noise_m2_s3 * t.noise_scale);
+        !self.points.any_near(self.frame, &x, f, self.gate_chi2)
     }
 }
 

@@ -55,8 +55,22 @@ pub fn mul_transpose_square<const N: usize>(
 #[inline]
 pub fn congruence_plus(phi: &Cov6, p: &Cov6, q: &Cov6) -> Cov6 {
     let m = mul(phi, p);
-    let (m, f, q) = (&m.data.0, &phi.data.0, &q.data.0);
     let mut c = [[0.0; 6]; 6];
+    lower_congruence(&m.data.0, &phi.data.0, &q.data.0, &mut c);
+    SMatrix::from_data(ArrayStorage(c))
+}
+
+/// [`congruence_plus`] written over `p` (the same values, without returning a new matrix: P is read
+/// only to form Φ·P, before any entry is written).
+#[inline]
+pub fn congruence_plus_in_place(phi: &Cov6, p: &mut Cov6, q: &Cov6) {
+    let m = mul(phi, p);
+    lower_congruence(&m.data.0, &phi.data.0, &q.data.0, &mut p.data.0);
+}
+
+/// The lower triangle of M·Φᵀ + Q into `c`, mirrored onto the upper (see [`congruence_plus`]).
+#[inline(always)]
+fn lower_congruence(m: &[[f64; 6]; 6], f: &[[f64; 6]; 6], q: &[[f64; 6]; 6], c: &mut [[f64; 6]; 6]) {
     for j in 0..6 {
         // Row j of Φ: the factors of the columns of M in entry (i, j) = Σ_k M_ik Φ_jk.
         let row: [f64; 6] = std::array::from_fn(|k| f[k][j]);
@@ -68,8 +82,7 @@ pub fn congruence_plus(phi: &Cov6, p: &Cov6, q: &Cov6) -> Cov6 {
             c[j][i] = s + q[j][i];
         }
     }
-    mirror_lower(&mut c);
-    SMatrix::from_data(ArrayStorage(c))
+    mirror_lower(c);
 }
 
 /// Copies the lower triangle of a square matrix (column arrays) onto its upper triangle.

@@ -474,6 +474,10 @@ pub(crate) fn predict_track(t: &mut Track, time_s: f64, cfg: &TrackerConfig) {
             imm.predict(dt, q, icfg, cfg.estimator, &cfg.ukf);
             (t.state, t.cov) = imm.combined();
         }
+        // The EKF's prediction written over the track ([`filter::predict`]'s values).
+        _ if cfg.estimator == Estimator::Ekf => {
+            crate::ekf::predict_in_place(&mut t.state, &mut t.cov, dt, q * t.noise_scale);
+        }
         _ => {
             (t.state, t.cov) =
                 filter::predict(cfg.estimator, &t.state, &t.cov, dt, q * t.noise_scale, &cfg.ukf);
