@@ -623,9 +623,9 @@ impl PartyNode {
 
     /// Whether one of a picture track's sources is in `sources` (as `sources_of(f)` would say, without
     /// building that list: this runs for every picture track of every active engagement each step).
-    fn shares_a_source(&self, f: &FusedTrack, sources: &[Source]) -> bool {
+    fn shares_a_source<'s>(&self, f: &FusedTrack, sources: impl IntoIterator<Item = &'s Source>) -> bool {
         let own = &self.cfg.party_id;
-        sources.iter().any(|(party, id)| {
+        sources.into_iter().any(|(party, id)| {
             (f.local == Some(*id) && party == own)
                 || f.partners.iter().any(|(p, i)| i == id && **p == **party)
         })
@@ -642,7 +642,7 @@ impl PartyNode {
                 picture
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| !self.sources_of(f).iter().any(|s| self.dead.contains(s)))
+                    .filter(|(_, f)| !self.shares_a_source(f, &self.dead))
                     .map(|(i, f)| (i, (f.state.fixed_rows::<3>(0).into_owned() - expected).norm()))
                     .filter(|(_, d)| *d < REACQUIRE_GATE_M)
                     .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -795,21 +795,21 @@ impl PartyNode {
             .map(|e| position_at(&e.threat, now))
             .collect();
         let mut assessed: Vec<Assessed> = Vec::new();
+        // The source checks below ask about `sources_of(f)` without building it (most picture tracks
+        // stop here); it is built only for the tracks assessed.
         for f in picture {
-            let sources = self.sources_of(f);
-            if sources.iter().any(|s| self.dead.contains(s)) {
+            if self.shares_a_source(f, &self.dead) {
                 continue;
             }
             let engaged_by_me = self.engagements.iter().any(|e| {
-                matches!(e.status, Status::Planned | Status::Launched)
-                    && e.sources.iter().any(|s| sources.contains(s))
+                matches!(e.status, Status::Planned | Status::Launched) && self.shares_a_source(f, &e.sources)
             });
             let claimed_by_partner = self.cfg.policy.coordinate
                 && self
                     .partner_claims
                     .values()
                     .zip(&claims_now)
-                    .any(|(c, x)| same_threat(f, &sources, &c.sources, x));
+                    .any(|(c, x)| self.shares_a_source(f, &c.sources) || near_claim(f, x));
             if engaged_by_me || claimed_by_partner || self.awaiting_assessment(f, &looking_at) {
                 continue;
             }
@@ -822,7 +822,7 @@ impl PartyNode {
             let value = self.cfg.assets[asset].value * p;
             assessed.push(Assessed {
                 track: f.id,
-                sources,
+                sources: self.sources_of(f),
                 assessment: a,
                 value,
                 threat: (f.time_s, f.state),
@@ -923,9 +923,11 @@ fn same_threat(
     claim_sources: &[Source],
     claim_now: &Vector3<f64>,
 ) -> bool {
-    if sources.iter().any(|s| claim_sources.contains(s)) {
-        return true;
-    }
+    sources.iter().any(|s| claim_sources.contains(s)) || near_claim(f, claim_now)
+}
+
+/// Whether a picture track lies near a claimed threat's announced state predicted to now.
+fn near_claim(f: &FusedTrack, claim_now: &Vector3<f64>) -> bool {
     (f.state.fixed_rows::<3>(0).into_owned() - claim_now).norm() < REACQUIRE_GATE_M
 }
 
