@@ -53,6 +53,25 @@ pub fn fuse_by<const N: usize>(
     fuse_with(a, pa, b, pb, criterion, crate::eigen::symmetric_eigen)
 }
 
+/// [`fuse_by`] into (`x`, `p`), which hold the first estimate (a, Pa) on entry and the fused one on
+/// return (the same values): when ω = 1 is optimal they are left as they are, with no copy in or
+/// out. Returns ω.
+pub fn fuse_in_place<const N: usize>(
+    x: &mut SVector<f64, N>,
+    p: &mut SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+    pb: &SMatrix<f64, N, N>,
+    criterion: Criterion,
+) -> f64 {
+    if criterion == Criterion::Trace && omega_one_by_trace(x, p, b, pb) {
+        return 1.0;
+    }
+    let (xf, pf, w) = fuse_after_omega_one(x, p, b, pb, criterion, crate::eigen::symmetric_eigen);
+    *x = xf;
+    *p = pf;
+    w
+}
+
 /// An eigensolver for symmetric matrices: eigenvalues and orthonormal eigenvectors (columns).
 type Eigensolver<const N: usize> = fn(&SMatrix<f64, N, N>) -> Option<(SVector<f64, N>, SMatrix<f64, N, N>)>;
 
@@ -78,6 +97,19 @@ fn fuse_with<const N: usize>(
     if criterion == Criterion::Trace && omega_one_by_trace(a, pa, b, pb) {
         return (*a, *pa, 1.0);
     }
+    fuse_after_omega_one(a, pa, b, pb, criterion, eigen)
+}
+
+/// [`fuse_with`] after the trace's ω = 1 test has failed (or for the determinant, which has none
+/// before Pa's factor).
+fn fuse_after_omega_one<const N: usize>(
+    a: &SVector<f64, N>,
+    pa: &SMatrix<f64, N, N>,
+    b: &SVector<f64, N>,
+    pb: &SMatrix<f64, N, N>,
+    criterion: Criterion,
+    eigen: Eigensolver<N>,
+) -> (SVector<f64, N>, SMatrix<f64, N, N>, f64) {
     let better = || if pa.trace() <= pb.trace() { (*a, *pa, 1.0) } else { (*b, *pb, 0.0) };
     let Some(la) = cholesky(pa) else { return better() };
     // Y = La⁻¹·Pb (the first half of K = La⁻¹·Pb·La⁻ᵀ).

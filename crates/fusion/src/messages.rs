@@ -127,17 +127,17 @@ impl TrackReport {
 
     /// The covariance, or `None` when the report is malformed (wrong length, non-finite values).
     pub fn cov(&self) -> Option<Cov6> {
-        if self.cov_upper.len() != 21
-            || !self.cov_upper.iter().chain(self.state.iter()).all(|v| v.is_finite())
-        {
+        let upper: &[f64; 21] = self.cov_upper.as_slice().try_into().ok()?;
+        // Every value tested, without branches.
+        if !upper.iter().chain(&self.state).fold(true, |ok, v| ok & v.is_finite()) {
             return None;
         }
         let mut c = Cov6::zeros();
         let mut k = 0;
         for i in 0..6 {
             for j in i..6 {
-                c[(i, j)] = self.cov_upper[k];
-                c[(j, i)] = self.cov_upper[k];
+                c[(i, j)] = upper[k];
+                c[(j, i)] = upper[k];
                 k += 1;
             }
         }

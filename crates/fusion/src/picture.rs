@@ -221,9 +221,7 @@ impl Fuser {
                 match col {
                     Some(j) => {
                         let f = &mut fused[j];
-                        let (x, p) = self.rule.fuse(&f.state, &f.cov, xp, pp);
-                        f.state = x;
-                        f.cov = p;
+                        self.rule.fuse_into(&mut f.state, &mut f.cov, xp, pp);
                         if f.partners.is_empty() {
                             // Usually the only partner track: room for exactly one, allocated at once.
                             f.partners = vec![(name.clone(), *id)];
