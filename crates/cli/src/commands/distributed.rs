@@ -184,14 +184,14 @@ pub use with_zenoh::{node, run_distributed, world};
 
 #[cfg(feature = "distributed")]
 mod with_zenoh {
-    use super::super::run::emit;
+    use super::super::run::{emit, run_options};
     use super::super::scenario_source;
     use super::*;
     use shieldnet_net::zenoh_transport::{Endpoints, ZenohTransport};
     use shieldnet_net::{Faults, NodeOptions, Pace, RemoteNodes, Timing, serve_node, topics};
     use shieldnet_node::{AuditSetup, PartyNode};
     use shieldnet_sim::build::build;
-    use shieldnet_sim::{RunOptions, run_with_host};
+    use shieldnet_sim::run_with_host;
     use std::process::{Command, Stdio};
     use std::time::Duration;
 
@@ -320,13 +320,7 @@ mod with_zenoh {
             .map_err(|e| (1, e.to_string()))?;
         let mut host = RemoteNodes::connect(t, &args.run_id, &setup.parties, pace, timing)
             .map_err(|e| (1, e.to_string()))?;
-        let opts = RunOptions {
-            seed: args.seed,
-            run_index: 0,
-            record: args.out.is_some(),
-            audit: true,
-            outcomes_only: false,
-        };
+        let opts = run_options(args.seed, args.out.is_some());
         let (report, record) = run_with_host(scn, &opts, &mut host)
             .map_err(|e| bad(format!("cannot run scenario {}: {e}", scn.scenario.name)))?;
         if host.rejected_frames > 0 {

@@ -33,6 +33,12 @@ pub struct RunArgs {
     pub rate: f64,
 }
 
+/// The options of a single run, local or distributed: audited, with the full report, recorded for
+/// a run directory when `record`.
+pub(super) fn run_options(seed: Option<u64>, record: bool) -> RunOptions {
+    RunOptions { seed, run_index: 0, record, audit: true, outcomes_only: false }
+}
+
 /// Runs the command; returns the exit code.
 pub fn execute(args: RunArgs) -> i32 {
     let scn = match scenario_source::load(args.scenario.as_deref()) {
@@ -42,14 +48,7 @@ pub fn execute(args: RunArgs) -> i32 {
     if args.distributed {
         return super::distributed::run_distributed(&args, &scn);
     }
-    let opts = RunOptions {
-        seed: args.seed,
-        run_index: 0,
-        record: args.out.is_some(),
-        audit: true,
-        outcomes_only: false,
-    };
-    let (report, record) = match run(&scn, &opts) {
+    let (report, record) = match run(&scn, &run_options(args.seed, args.out.is_some())) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot run scenario {}: {e}", scn.scenario.name);
